@@ -1,0 +1,39 @@
+/**
+ * SMART redirect page (the registered redirect_uri): completes authorization, reads the launch
+ * context, and mounts <curbside-sidebar> with the session's services.
+ */
+import FHIR from 'fhirclient';
+import '../widgets/index.ts';
+import { parseLaunchContext } from '../src/smart/context.ts';
+import { classifyReadyError, launchProblem } from '../src/smart/launch-errors.ts';
+import { showLaunchProblem } from './problem-page.ts';
+import { configureFhirClient } from './fhir-client-settings.ts';
+import { fhirRequesterFor, keepSessionFresh } from './session.ts';
+
+async function start(): Promise<void> {
+  const redirectParams = new URLSearchParams(location.search);
+  if (!redirectParams.has('state') && !redirectParams.has('code') && !redirectParams.has('error')) {
+    return showLaunchProblem(launchProblem('missing-launch-parameters'));
+  }
+  configureFhirClient();
+  let client;
+  try {
+    client = await FHIR.oauth2.ready();
+  } catch (error) {
+    return showLaunchProblem(classifyReadyError(error, redirectParams));
+  }
+  const tokenResponse = (client.state.tokenResponse ?? {}) as Record<string, unknown>;
+  const context = parseLaunchContext(tokenResponse, client.state.serverUrl);
+  if (!context.patientId) return showLaunchProblem(launchProblem('no-patient'));
+
+  const sidebar = document.createElement('curbside-sidebar');
+  sidebar.context = context;
+  sidebar.fhir = fhirRequesterFor(client);
+  document.getElementById('launch-root')!.replaceChildren(sidebar);
+  keepSessionFresh(client, () => {
+    // A failed background refresh is not fatal: fhirclient retries on the next 401, and the
+    // sidebar reports a request that still fails.
+  });
+}
+
+void start();

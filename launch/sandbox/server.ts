@@ -1,0 +1,401 @@
+/**
+ * The sandbox EHR: one HTTP server on 127.0.0.1 that is reached as `http://localhost:<port>` and
+ * plays Epic's part (chart shell, SMART authorization server, FHIR R4 API), plus an optional
+ * static server for the built app on `http://127.0.0.1:<port>` — a different site, so the app
+ * runs in the sidebar iframe with the same partitioned storage it gets inside a real EHR.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import sirv from 'sirv';
+import type { Bundle, OperationOutcome, Patient } from 'fhir/r4';
+import { AuthorizationServer, type AuthSettings, type PickerPatient } from './auth/authorization-server.ts';
+import { registerFromManifest } from './registration.ts';
+import { createFhirServer, type FhirServer } from './fhir/index.ts';
+import { generateCohort } from './cohort/index.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const PROJECT_ROOT = resolve(here, '../..');
+export const SHARED_DIR = resolve(PROJECT_ROOT, '../shared');
+
+export interface FaultSettings {
+  /** Added before every FHIR and token response. */
+  latencyMs: number;
+  /** Resource type → HTTP status every request for that type answers with (403, 500, …). */
+  failTypes: Record<string, number>;
+}
+
+export interface SandboxSettings extends AuthSettings, FaultSettings {
+  /** Whether launches tell the app to show its own patient banner. */
+  needPatientBanner: boolean;
+}
+
+export interface SandboxOptions {
+  /** Port for the EHR (0 picks a free one). */
+  ehrPort?: number;
+  /** Port for the app's static server; only used with `appDir`. */
+  appPort?: number;
+  /** A built app (vite build output) to serve on 127.0.0.1. */
+  appDir?: string;
+  /** Where the app is served when not by this process (e.g. a Vite dev server). */
+  appOrigin?: string;
+  /** Cohort generation. */
+  seed?: number;
+  asOf?: string;
+  largePatientObservations?: number;
+  /** Load the Synthea fixtures from ../shared when present. */
+  loadSynthea?: boolean;
+  settings?: Partial<SandboxSettings>;
+  /** Silence request logging. */
+  quiet?: boolean;
+}
+
+export interface SandboxPatient {
+  readonly id: string;
+  readonly name: string;
+  readonly birthDate?: string;
+  readonly gender?: string;
+  readonly deceased: boolean;
+  readonly scenario: string;
+  readonly summary: string;
+  readonly key: string;
+  readonly encounterId?: string;
+  readonly practitionerId: string;
+  readonly source: 'synthetic' | 'synthea';
+}
+
+export interface Sandbox {
+  readonly ehrOrigin: string;
+  readonly fhirBase: string;
+  readonly appOrigin: string;
+  readonly launchUri: string;
+  readonly settings: SandboxSettings;
+  readonly patients: readonly SandboxPatient[];
+  readonly fhir: FhirServer;
+  readonly auth: AuthorizationServer;
+  /** Counts of FHIR/auth requests since the last reset, for measurements. */
+  readonly requestLog: Array<{ method: string; path: string; status: number }>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SETTINGS: SandboxSettings = {
+  tokenLifetimeSeconds: 3600,
+  consent: 'auto',
+  withheldScopes: [],
+  latencyMs: 0,
+  failTypes: {},
+  needPatientBanner: true,
+};
+
+function displayName(patient: Patient): string {
+  const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
+  if (!name) return 'Unnamed patient';
+  if (name.text) return name.text;
+  return [...(name.prefix ?? []), ...(name.given ?? []), name.family].filter(Boolean).join(' ') || 'Unnamed patient';
+}
+
+function operationOutcome(code: string, diagnostics: string, severity: 'error' | 'fatal' = 'error'): OperationOutcome {
+  return { resourceType: 'OperationOutcome', issue: [{ severity, code, diagnostics }] };
+}
+
+async function readBody(req: IncomingMessage, limit = 20 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('Request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolvePort((server.address() as AddressInfo).port));
+  });
+}
+
+const SHELL_DIR = join(here, 'shell');
+const SHELL_FILES: Record<string, string> = {
+  '/': 'index.html',
+  '/index.html': 'index.html',
+  '/ehr/assets/shell.js': 'shell.js',
+  '/ehr/assets/shell.css': 'shell.css',
+};
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const settings: SandboxSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const ehrServer = createServer();
+  const ehrPort = await listen(ehrServer, options.ehrPort ?? 0);
+  const ehrOrigin = `http://localhost:${ehrPort}`;
+  const fhirBase = `${ehrOrigin}/fhir`;
+  const issuer = `${ehrOrigin}/auth`;
+
+  let appServer: Server | undefined;
+  let appOrigin = options.appOrigin ?? 'http://127.0.0.1:4100';
+  if (options.appDir) {
+    const serveApp = sirv(options.appDir, { etag: true, dev: false, single: false });
+    appServer = createServer((req, res) => {
+      // The sidebar must never be cached with a stale token-handling script between builds.
+      res.setHeader('cache-control', 'no-cache');
+      serveApp(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      });
+    });
+    const appPort = await listen(appServer, options.appPort ?? 0);
+    appOrigin = `http://127.0.0.1:${appPort}`;
+  }
+
+  const registration = registerFromManifest(join(PROJECT_ROOT, 'smart-manifest.json'), appOrigin);
+  const fhir = await createFhirServer({ baseUrl: fhirBase, authorizeUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token` });
+
+  const cohort = generateCohort({
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+    ...(options.largePatientObservations !== undefined ? { largePatientObservations: options.largePatientObservations } : {}),
+  });
+  await fhir.load([cohort.organization, ...cohort.practitioners]);
+  const patients: SandboxPatient[] = [];
+  for (const p of cohort.patients) {
+    await fhir.load(p.resources);
+    const patient = p.resources.find((r): r is Patient => r.resourceType === 'Patient')!;
+    patients.push({
+      id: p.patientId,
+      name: displayName(patient),
+      ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+      ...(patient.gender ? { gender: patient.gender } : {}),
+      deceased: Boolean(patient.deceasedBoolean || patient.deceasedDateTime),
+      scenario: p.scenario,
+      summary: p.summary,
+      key: p.key,
+      ...(p.encounterId ? { encounterId: p.encounterId } : {}),
+      practitionerId: p.practitionerId,
+      source: 'synthetic',
+    });
+  }
+  const defaultPractitioner = cohort.patients[0]?.practitionerId ?? String(cohort.practitioners[0]?.id);
+
+  const syntheaDir = join(SHARED_DIR, 'fixtures', 'synthea');
+  if (options.loadSynthea !== false && existsSync(syntheaDir)) {
+    for (const file of readdirSync(syntheaDir).filter((f) => f.endsWith('.json')).sort()) {
+      const bundle = JSON.parse(readFileSync(join(syntheaDir, file), 'utf8')) as Bundle;
+      const { patientIds } = await fhir.loadTransaction(bundle);
+      for (const id of patientIds) {
+        const patient = await fhir.readUnchecked<Patient>('Patient', id);
+        if (!patient) continue;
+        const encounters = await fhir.searchUnchecked('Encounter', `patient=${id}&_sort=-date&_count=1`);
+        patients.push({
+          id,
+          name: displayName(patient),
+          ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+          ...(patient.gender ? { gender: patient.gender } : {}),
+          deceased: Boolean(patient.deceasedBoolean || patient.deceasedDateTime),
+          scenario: 'Synthea record',
+          summary: `Third-party Synthea patient (${file.split('_').slice(0, 2).join(' ')}).`,
+          key: `synthea-${id}`,
+          ...(encounters[0]?.id ? { encounterId: encounters[0].id } : {}),
+          practitionerId: defaultPractitioner,
+          source: 'synthea',
+        });
+      }
+    }
+  }
+
+  const auth = new AuthorizationServer({
+    issuer,
+    fhirBase,
+    clients: [registration],
+    smartStyleUrl: `${ehrOrigin}/ehr/style.json`,
+    settings,
+    defaultPractitioner,
+    listPatients: async (): Promise<PickerPatient[]> =>
+      patients.map((p) => ({ id: p.id, name: p.name, detail: [p.gender, p.birthDate && `born ${p.birthDate}`, p.scenario].filter(Boolean).join(' · ') })),
+    patientName: async (id) => patients.find((p) => p.id === id)?.name,
+  });
+
+  const requestLog: Sandbox['requestLog'] = [];
+  const log = (method: string, path: string, status: number): void => {
+    requestLog.push({ method, path, status });
+    if (!options.quiet) process.stdout.write(`${status} ${method} ${path}\n`);
+  };
+
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin) return {};
+    return {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+      'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+      'access-control-allow-headers': 'authorization, content-type, accept, if-none-exist, if-match, if-none-match, prefer, x-request-id',
+      'access-control-expose-headers': 'location, content-location, etag, last-modified, www-authenticate, retry-after',
+      'access-control-max-age': '600',
+    };
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body?: string | Buffer): void => {
+    res.writeHead(status, { ...corsHeaders(req), ...headers });
+    res.end(body);
+  };
+  const sendJson = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
+    send(req, res, status, { 'content-type': 'application/json; charset=utf-8', ...headers }, JSON.stringify(body));
+  const sendFhir = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
+    send(req, res, status, { 'content-type': 'application/fhir+json; charset=utf-8', ...headers }, body === undefined ? undefined : JSON.stringify(body));
+
+  const delay = (): Promise<void> => (settings.latencyMs > 0 ? new Promise((r) => setTimeout(r, settings.latencyMs)) : Promise.resolve());
+
+  async function handleFhir(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const rest = url.pathname.slice('/fhir'.length).replace(/^\//, '');
+    await delay();
+    if (rest === '.well-known/smart-configuration' && req.method === 'GET') {
+      return sendJson(req, res, 200, auth.smartConfiguration());
+    }
+    if (rest === 'metadata' && req.method === 'GET') return sendFhir(req, res, 200, fhir.capabilityStatement());
+    const resourceType = rest.split('/')[0] ?? '';
+    const failStatus = settings.failTypes[resourceType];
+    if (failStatus) {
+      return sendFhir(req, res, failStatus, operationOutcome(failStatus === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${resourceType} answers ${failStatus}.`));
+    }
+    const check = auth.checkAccessToken(req.headers.authorization);
+    if (!check.ok) {
+      const description = { missing: 'No bearer token was sent.', unknown: 'The access token is not valid.', expired: 'The access token has expired.' }[check.reason];
+      return sendFhir(req, res, 401, operationOutcome('login', description), {
+        'www-authenticate': `Bearer realm="${fhirBase}"${check.reason === 'missing' ? '' : `, error="invalid_token", error_description="${description}"`}`,
+      });
+    }
+    let body: unknown;
+    if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+      const raw = await readBody(req);
+      const type = req.headers['content-type'] ?? '';
+      if (type.includes('application/x-www-form-urlencoded')) body = new URLSearchParams(raw.toString('utf8'));
+      else if (raw.length > 0) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return sendFhir(req, res, 400, operationOutcome('structure', 'The request body is not valid JSON.'));
+        }
+      }
+    }
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    const out = await fhir.handle({ method: req.method ?? 'GET', url: new URL(url.pathname + url.search, ehrOrigin), headers, body }, check.grant);
+    return sendFhir(req, res, out.status, out.body, out.headers);
+  }
+
+  async function handleEhrApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (url.pathname === '/ehr/patients' && req.method === 'GET') {
+      sendJson(req, res, 200, { fhirBase, appOrigin, launchUri: registration.launchUri, patients });
+      return true;
+    }
+    if (url.pathname === '/ehr/launch' && req.method === 'POST') {
+      const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { patientId?: string; encounterId?: string; practitionerId?: string };
+      const patient = patients.find((p) => p.id === input.patientId);
+      if (!patient) {
+        sendJson(req, res, 404, { error: 'Unknown patient' });
+        return true;
+      }
+      const encounterId = input.encounterId ?? patient.encounterId;
+      const launch = auth.issueLaunch({
+        patient: patient.id,
+        ...(encounterId ? { encounter: encounterId } : {}),
+        practitioner: input.practitionerId ?? patient.practitionerId,
+        needPatientBanner: settings.needPatientBanner,
+      });
+      const launchUrl = new URL(registration.launchUri);
+      launchUrl.searchParams.set('iss', fhirBase);
+      launchUrl.searchParams.set('launch', launch);
+      sendJson(req, res, 200, { launchUrl: launchUrl.toString() });
+      return true;
+    }
+    if (url.pathname === '/ehr/settings') {
+      if (req.method === 'POST') {
+        const patch = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Partial<SandboxSettings>;
+        Object.assign(settings, patch);
+      }
+      sendJson(req, res, 200, settings);
+      return true;
+    }
+    if (url.pathname === '/ehr/expire-tokens' && req.method === 'POST') {
+      sendJson(req, res, 200, { expired: auth.expireAllAccessTokens() });
+      return true;
+    }
+    if (url.pathname === '/ehr/style.json' && req.method === 'GET') {
+      sendJson(req, res, 200, {
+        color_background: '#f7f9fb',
+        color_error: '#b3261e',
+        color_highlight: '#1f5fa8',
+        color_modal_backdrop: '#1d273380',
+        color_success: '#1e7a3c',
+        color_text: '#1d2733',
+        dim_border_radius: '6px',
+        dim_font_size: '14px',
+        dim_spacing_size: '8px',
+        font_family_body: 'system-ui, "Segoe UI", Roboto, sans-serif',
+        font_family_heading: 'system-ui, "Segoe UI", Roboto, sans-serif',
+      });
+      return true;
+    }
+    return false;
+  }
+
+  ehrServer.on('request', (req, res) => {
+    const url = new URL(req.url ?? '/', ehrOrigin);
+    const started = url.pathname;
+    res.on('finish', () => {
+      if (started.startsWith('/fhir') || started.startsWith('/auth')) log(req.method ?? 'GET', started, res.statusCode);
+    });
+    (async () => {
+      if (req.method === 'OPTIONS') return send(req, res, 204, {});
+      if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) return handleFhir(req, res, url);
+      if (url.pathname.startsWith('/auth/')) {
+        let form: URLSearchParams | undefined;
+        if (req.method === 'POST' && (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+          form = new URLSearchParams((await readBody(req)).toString('utf8'));
+        }
+        if (url.pathname === '/auth/token') await delay();
+        const out = await auth.handle({ method: req.method ?? 'GET', url, ...(form ? { form } : {}) });
+        if (out) return send(req, res, out.status, out.headers, out.body);
+        return sendJson(req, res, 404, { error: 'not_found' });
+      }
+      if (url.pathname.startsWith('/ehr/') && (await handleEhrApi(req, res, url))) return;
+      const file = SHELL_FILES[url.pathname];
+      if (file && req.method === 'GET') {
+        const ext = file.split('.').pop()!;
+        return send(req, res, 200, { 'content-type': CONTENT_TYPES[ext]!, 'cache-control': 'no-cache' }, readFileSync(join(SHELL_DIR, file)));
+      }
+      return send(req, res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'Not found');
+    })().catch((error: unknown) => {
+      if (!options.quiet) process.stderr.write(`Sandbox error on ${req.method} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (!res.headersSent) sendFhir(req, res, 500, operationOutcome('exception', 'The sandbox EHR hit an internal error.', 'fatal'));
+      else res.end();
+    });
+  });
+
+  return {
+    ehrOrigin,
+    fhirBase,
+    appOrigin,
+    launchUri: registration.launchUri,
+    settings,
+    patients,
+    fhir,
+    auth,
+    requestLog,
+    async close() {
+      const closeOne = (server: Server): Promise<void> =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        });
+      await Promise.all([closeOne(ehrServer), ...(appServer ? [closeOne(appServer)] : [])]);
+    },
+  };
+}
