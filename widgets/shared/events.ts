@@ -1,0 +1,36 @@
+/**
+ * Curbside's DOM events: one small subclass per event, each with a readonly typed `detail`,
+ * bubbling and composed so they cross shadow roots up to the launch page.
+ */
+
+export type CurbsideEventType = `curbside-${string}`;
+
+export abstract class CurbsideEvent<TDetail extends object> extends CustomEvent<Readonly<TDetail>> {
+  protected constructor(type: CurbsideEventType, detail: TDetail) {
+    // Frozen so a listener cannot change what later listeners see.
+    super(type, { detail: Object.freeze({ ...detail }), bubbles: true, composed: true });
+  }
+}
+
+/** The banner facts for a patient finished loading. Carries the reference only, never PHI. */
+export class CurbsidePatientLoadEvent extends CurbsideEvent<{ reference: string }> {
+  static readonly eventType = 'curbside-patient-load';
+  constructor(detail: { reference: string }) {
+    super(CurbsidePatientLoadEvent.eventType, detail);
+  }
+}
+
+/** The clinician asked to retry loading the patient after an error. */
+export class CurbsidePatientRetryEvent extends CurbsideEvent<Record<string, never>> {
+  static readonly eventType = 'curbside-patient-retry';
+  constructor() {
+    super(CurbsidePatientRetryEvent.eventType, {});
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'curbside-patient-load': CurbsidePatientLoadEvent;
+    'curbside-patient-retry': CurbsidePatientRetryEvent;
+  }
+}
