@@ -1,0 +1,153 @@
+import { LitElement, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { Task, initialState } from '@lit/task';
+import { PatientLoadError, loadBannerFacts, type BannerFacts } from '../../src/chart/index.ts';
+import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
+import { fetchSmartStyle } from '../../src/smart/style.ts';
+import { fhirContext, launchContext } from '../shared/contexts.ts';
+import { defineOnce } from '../shared/define.ts';
+import { CurbsidePatientLoadEvent } from '../shared/events.ts';
+import { tokens } from '../shared/tokens.styles.ts';
+import { visuallyHidden } from '../shared/utility.styles.ts';
+import '../patient-banner/patient-banner.ts';
+import { sidebarStyles } from './sidebar.styles.ts';
+
+const NO_PATIENT_MESSAGE = "This launch has no patient in context. Open Curbside from a patient's chart.";
+const GENERIC_LOAD_ERROR = 'Patient details could not be loaded.';
+
+/**
+ * @summary The Curbside sidebar: the app's root inside the EHR's iframe. Provides the launch
+ * context and FHIR requester to descendants, loads the patient banner facts and, when the
+ * EHR asks for it, shows the patient banner.
+ *
+ * @slot - Panels for the main region; a placeholder shows until there are any.
+ *
+ * @fires curbside-patient-load - The banner facts for the patient in context finished loading.
+ *
+ * @csspart base - The column holding header, banner and main region.
+ * @csspart header - The header with the product name.
+ * @csspart product - The product name.
+ * @csspart banner - The `<curbside-patient-banner>`, when `needPatientBanner` is true.
+ * @csspart main - The main region holding the slot.
+ * @csspart notice - A message in place of the patient (no patient in context, or a load error while the banner is hidden).
+ *
+ * @cssprop --curbside-color-accent - Product mark, banner edge, focus rings.
+ * @cssprop --curbside-color-text - Text colour.
+ * @cssprop --curbside-color-text-muted - Secondary text; mixed from text and surface by default.
+ * @cssprop --curbside-color-surface - Background.
+ * @cssprop --curbside-color-surface-raised - Banner and notice background; mixed by default.
+ * @cssprop --curbside-color-border - Dividers.
+ * @cssprop --curbside-color-error - Error accents.
+ * @cssprop --curbside-color-success - Success accents.
+ * @cssprop --curbside-color-backdrop - Modal backdrop.
+ * @cssprop --curbside-font-family - Body font.
+ * @cssprop --curbside-font-family-heading - Heading font.
+ * @cssprop --curbside-font-size - Base font size.
+ * @cssprop --curbside-radius - Corner radius.
+ * @cssprop --curbside-spacing - Spacing unit.
+ *
+ * When `context.smartStyleUrl` is set, the EHR's SMART style document is fetched once and its
+ * validated values are set as these custom properties on the host.
+ */
+export class CurbsideSidebarElement extends LitElement {
+  static override styles = [tokens, visuallyHidden, sidebarStyles];
+
+  #patientTask = new Task(this, {
+    task: async ([fhir, patientId], { signal }): Promise<BannerFacts | typeof initialState> => {
+      if (!fhir || !patientId) return initialState;
+      return loadBannerFacts(fhir, patientId, signal);
+    },
+    args: () => [this.fhir, this.context?.patientId] as const,
+    onComplete: (facts) => this.dispatchEvent(new CurbsidePatientLoadEvent({ reference: facts.patient.reference })),
+  });
+
+  #styleTask = new Task(this, {
+    task: async ([url], { signal }) => (url ? fetchSmartStyle(url, (input, init) => fetch(input, init), signal) : {}),
+    args: () => [this.context?.smartStyleUrl] as const,
+    onComplete: (properties) => this.#applyStyleProperties(properties),
+  });
+
+  #appliedStyleProperties: string[] = [];
+
+  /** The SMART launch context. Provided to descendants as `launchContext`. */
+  @provide({ context: launchContext })
+  @property({ attribute: false })
+  context: LaunchContext | undefined;
+
+  /** Reads from the EHR's FHIR server. Provided to descendants as `fhirContext`. */
+  @provide({ context: fhirContext })
+  @property({ attribute: false })
+  fhir: FhirRequester | undefined;
+
+  #onRetry = (): void => {
+    void this.#patientTask.run();
+  };
+
+  #applyStyleProperties(properties: Record<string, string>): void {
+    for (const name of this.#appliedStyleProperties) this.style.removeProperty(name);
+    for (const [name, value] of Object.entries(properties)) this.style.setProperty(name, value);
+    this.#appliedStyleProperties = Object.keys(properties);
+  }
+
+  override render() {
+    return html`
+      <div part="base" class="base">
+        <header part="header" class="header">
+          <h1 part="product" class="product">Curbside</h1>
+        </header>
+        ${this.context?.needPatientBanner ? this.#renderBanner() : nothing}
+        <main part="main" class="main">
+          ${this.#renderPatientInMain()}
+          <slot><p class="placeholder">Chart summary and suggestions will appear here</p></slot>
+        </main>
+      </div>
+    `;
+  }
+
+  #renderBanner(): unknown {
+    if (!this.context?.patientId) return nothing;
+    return this.#patientTask.render({
+      initial: () => nothing,
+      pending: () => html`<curbside-patient-banner part="banner" loading></curbside-patient-banner>`,
+      complete: (facts) => html`<curbside-patient-banner part="banner" .facts=${facts}></curbside-patient-banner>`,
+      error: (error) =>
+        html`<curbside-patient-banner part="banner" .error=${loadErrorMessage(error)} @curbside-patient-retry=${this.#onRetry}></curbside-patient-banner>`,
+    });
+  }
+
+  /** What the main region says about the patient: the no-patient notice, or, with the banner hidden, a heading for screen readers. */
+  #renderPatientInMain(): unknown {
+    const context = this.context;
+    if (!context) return nothing;
+    if (!context.patientId) {
+      return html`<div part="notice" class="notice" role="status"><p>${NO_PATIENT_MESSAGE}</p></div>`;
+    }
+    if (context.needPatientBanner) return nothing;
+    // The EHR shows its own banner; screen-reader users still need to know whose chart this is.
+    return this.#patientTask.render({
+      initial: () => nothing,
+      pending: () => html`<p class="visually-hidden" role="status">Loading patient details</p>`,
+      complete: (facts) => html`<h2 class="visually-hidden">Patient: ${facts.patient.name}</h2>`,
+      error: (error) => html`
+        <div part="notice" class="notice error" role="alert">
+          <p>Patient details unavailable. ${loadErrorMessage(error)}</p>
+          <button class="retry" type="button" @click=${this.#onRetry}>Try again</button>
+        </div>
+      `,
+    });
+  }
+}
+
+/** Only messages written for the clinician are shown; anything else could carry a URL or PHI. */
+function loadErrorMessage(error: unknown): string {
+  return error instanceof PatientLoadError ? error.message : GENERIC_LOAD_ERROR;
+}
+
+defineOnce('curbside-sidebar', CurbsideSidebarElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'curbside-sidebar': CurbsideSidebarElement;
+  }
+}
