@@ -62,13 +62,17 @@ export class CurbsideSidebarElement extends LitElement {
     onComplete: (facts) => this.dispatchEvent(new CurbsidePatientLoadEvent({ reference: facts.patient.reference })),
   });
 
-  #styleTask = new Task(this, {
-    task: async ([url], { signal }) => (url ? fetchSmartStyle(url, (input, init) => fetch(input, init), signal) : {}),
-    args: () => [this.context?.smartStyleUrl] as const,
-    onComplete: (properties) => this.#applyStyleProperties(properties),
-  });
-
   #appliedStyleProperties: string[] = [];
+
+  constructor() {
+    super();
+    // Registers itself with the host; re-runs (and aborts the previous fetch) only when the URL changes.
+    new Task(this, {
+      task: async ([url], { signal }) => (url ? fetchSmartStyle(url, (input, init) => fetch(input, init), signal) : {}),
+      args: () => [this.context?.smartStyleUrl] as const,
+      onComplete: (properties) => this.#applyStyleProperties(properties),
+    });
+  }
 
   /** The SMART launch context. Provided to descendants as `launchContext`. */
   @provide({ context: launchContext })
