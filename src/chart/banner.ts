@@ -122,7 +122,8 @@ async function readPatient(fhir: FhirRequester, id: string, signal: AbortSignal 
     return await fhir.request<unknown>(`Patient/${encodeURIComponent(id)}`, signalInit(signal));
   } catch (error) {
     if (isAbort(error, signal)) throw error;
-    throw new PatientLoadError(patientFailureFor(httpStatusOf(error)), httpStatusOf(error), { cause: error });
+    const status = httpStatusOf(error);
+    throw new PatientLoadError(patientFailureFor(status), status, { cause: error });
   }
 }
 
