@@ -4,7 +4,7 @@
  * (@web/test-runner) — and ends with one `N passed, N failed` line over all of them.
  */
 import { spawn } from 'node:child_process';
-import { globSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 
 interface Counts {
   passed: number;
@@ -52,8 +52,16 @@ const add = (c: Counts, code: number, label: string): void => {
   }
 };
 
-const unitFiles = globSync(['src/**/*.test.ts', 'launch/**/*.test.ts', 'test/sandbox/**/*.test.ts']).sort();
-const e2eFiles = globSync('test/e2e/**/*.test.ts').sort();
+/** Node 20 has no fs.glob: list `*.test.ts` files under the given folders. */
+function testFiles(...dirs: string[]): string[] {
+  return dirs
+    .flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => `${dir}/${f}`))
+    .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+    .sort();
+}
+
+const unitFiles = testFiles('src', 'launch', 'test/sandbox');
+const e2eFiles = testFiles('test/e2e');
 
 if (want('unit')) {
   const r = await run('unit and sandbox tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...unitFiles]);

@@ -96,7 +96,7 @@ function displayName(patient: Patient): string {
   return [...(name.prefix ?? []), ...(name.given ?? []), name.family].filter(Boolean).join(' ') || 'Unnamed patient';
 }
 
-function operationOutcome(code: string, diagnostics: string, severity: 'error' | 'fatal' = 'error'): OperationOutcome {
+function operationOutcome(code: OperationOutcome['issue'][number]['code'], diagnostics: string, severity: 'error' | 'fatal' = 'error'): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity, code, diagnostics }] };
 }
 
