@@ -108,6 +108,26 @@ describe('EHR launch from the sandbox chart', () => {
   });
 });
 
+describe('session upkeep', () => {
+  test('the access token is refreshed a minute before it expires', async () => {
+    await resetSettings();
+    sandbox.settings.tokenLifetimeSeconds = 62;
+    try {
+      const page = await newPage();
+      const frame = await openChart(page, syntheticPatient(/ckd|kidney/i));
+      await frame.locator('curbside-patient-banner [part~="name"]').waitFor({ timeout: 15_000 });
+      const tokenCalls = (): number => sandbox.requestLog.filter((r) => r.path === '/auth/token' && r.method === 'POST' && r.status === 200).length;
+      const before = tokenCalls();
+      const deadline = Date.now() + 10_000;
+      while (tokenCalls() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(tokenCalls(), before + 1, 'one refresh grant was made, about 2 s after launch');
+      await page.context().close();
+    } finally {
+      sandbox.settings.tokenLifetimeSeconds = 3600;
+    }
+  });
+});
+
 describe('launch failures end on a clear page', () => {
   test('denied consent', async () => {
     await resetSettings();
