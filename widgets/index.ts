@@ -1,6 +1,7 @@
 /** Registers every Curbside element. Import for its side effect; classes are re-exported for typing and subclassing. */
 export { CurbsidePatientBannerElement } from './patient-banner/patient-banner.ts';
 export { CurbsideSidebarElement } from './sidebar/sidebar.ts';
-export { CurbsideEvent, CurbsidePatientLoadEvent, CurbsidePatientRetryEvent } from './shared/events.ts';
+export { CurbsideSparklineElement } from './sparkline/sparkline.ts';
+export { CurbsideEvent, CurbsideFactSelectEvent, CurbsidePatientLoadEvent, CurbsidePatientRetryEvent } from './shared/events.ts';
 export { fhirContext, launchContext } from './shared/contexts.ts';
 export { defineOnce } from './shared/define.ts';

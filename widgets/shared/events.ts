@@ -28,9 +28,21 @@ export class CurbsidePatientRetryEvent extends CurbsideEvent<Record<string, neve
   }
 }
 
+/**
+ * The clinician chose a chart fact (a problem, a lab series, a note…). Carries the fact's FHIR
+ * reference only, so listeners look the fact up themselves and no PHI travels in the event.
+ */
+export class CurbsideFactSelectEvent extends CurbsideEvent<{ reference: string }> {
+  static readonly eventType = 'curbside-fact-select';
+  constructor(detail: { reference: string }) {
+    super(CurbsideFactSelectEvent.eventType, detail);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'curbside-patient-load': CurbsidePatientLoadEvent;
     'curbside-patient-retry': CurbsidePatientRetryEvent;
+    'curbside-fact-select': CurbsideFactSelectEvent;
   }
 }
