@@ -353,7 +353,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (started.startsWith('/fhir') || started.startsWith('/auth')) log(req.method ?? 'GET', started, res.statusCode);
     });
     (async () => {
-      if (req.method === 'OPTIONS') return send(req, res, 204, {});
+      if (req.method === 'OPTIONS') {
+        // A CORS preflight is a round trip like any other: it pays the added latency too.
+        if (url.pathname.startsWith('/fhir') || url.pathname.startsWith('/auth/')) await delay();
+        return send(req, res, 204, {});
+      }
       if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) return handleFhir(req, res, url);
       if (url.pathname.startsWith('/auth/')) {
         let form: URLSearchParams | undefined;

@@ -15,7 +15,7 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'curbside-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -32,6 +32,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       '--disable-dev-shm-usage',
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
       '--log-level=3',
+      ...extraArgs,
     ],
   });
   return {
