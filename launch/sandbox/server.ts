@@ -89,6 +89,14 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   needPatientBanner: true,
 };
 
+/**
+ * The cohort's "today" events happen between 03:00 and 18:30 UTC of its as-of day. Anchoring the
+ * as-of day 18.5 hours back keeps every one of them in the past whatever time the sandbox starts.
+ */
+function defaultAsOf(now = Date.now()): string {
+  return new Date(now - 18.5 * 3600_000).toISOString().slice(0, 10);
+}
+
 function displayName(patient: Patient): string {
   const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
   if (!name) return 'Unnamed patient';
@@ -160,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const cohort = generateCohort({
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.asOf ? { asOf: options.asOf } : {}),
+    asOf: options.asOf ?? defaultAsOf(),
     ...(options.largePatientObservations !== undefined ? { largePatientObservations: options.largePatientObservations } : {}),
   });
   await fhir.load([cohort.organization, ...cohort.practitioners]);
