@@ -60,7 +60,7 @@ function testFiles(...dirs: string[]): string[] {
     .sort();
 }
 
-const unitFiles = testFiles('src', 'launch', 'test/sandbox');
+const unitFiles = testFiles('src', 'launch', 'test/sandbox', 'test/admin');
 const e2eFiles = testFiles('test/e2e');
 
 if (want('unit')) {
