@@ -2,6 +2,7 @@
 export { CurbsidePatientBannerElement } from './patient-banner/patient-banner.ts';
 export { CurbsideSidebarElement } from './sidebar/sidebar.ts';
 export { CurbsideSparklineElement } from './sparkline/sparkline.ts';
+export { CurbsideChartSummaryElement } from './chart-summary/chart-summary.ts';
 export { CurbsideEvent, CurbsideFactSelectEvent, CurbsidePatientLoadEvent, CurbsidePatientRetryEvent } from './shared/events.ts';
 export { fhirContext, launchContext } from './shared/contexts.ts';
 export { defineOnce } from './shared/define.ts';

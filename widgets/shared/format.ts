@@ -17,9 +17,53 @@ export function formatNumber(value: number): string {
   return numberFormat.format(value);
 }
 
-/** A value with its unit, when there is one: "27 mL/min/1.73m2". */
+/** UCUM codes clinicians write differently; anything else is tidied by `displayUnit`'s general rules. */
+const UNIT_WORDS: Record<string, string> = {
+  'mm[Hg]': 'mmHg',
+  Cel: '°C',
+  '[degF]': '°F',
+  '[lb_av]': 'lb',
+  '[in_i]': 'in',
+  '/min': '/min',
+  '{beats}/min': '/min',
+  '{breaths}/min': '/min',
+  ug: 'µg',
+  uL: 'µL',
+  umol: 'µmol',
+};
+
+/**
+ * A UCUM unit as a clinician writes it: "mm[Hg]" → "mmHg", "Cel" → "°C",
+ * "mL/min/{1.73_m2}" → "mL/min/1.73 m²", "10*3/uL" → "×10³/µL"; "{INR}" and other bare
+ * annotations read as no unit. Units that are not UCUM pass through unchanged.
+ */
+export function displayUnit(unit: string | undefined): string | undefined {
+  if (!unit) return undefined;
+  const known = UNIT_WORDS[unit];
+  if (known) return known;
+  if (/^\{[^}]*\}$/.test(unit)) return undefined;
+  const tidied = unit
+    .split('/')
+    .map((term) => UNIT_WORDS[term] ?? term)
+    .join('/')
+    .replace(/\{([^}]*)\}/g, (_, note: string) => note.replace(/_/g, ' '))
+    .replace(/\[([^\]]*)\]/g, '$1')
+    .replace(/^10\*(\d+)/, (_, power: string) => `×10${superscript(power)}`)
+    .replace(/(?<=[a-z])([23])\b/gi, (_, power: string) => superscript(power))
+    .replace(/\bu(?=[gLlm]|mol)/g, 'µ');
+  return tidied || undefined;
+}
+
+const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+function superscript(digits: string): string {
+  return [...digits].map((digit) => SUPERSCRIPTS[Number(digit)] ?? digit).join('');
+}
+
+/** A value with its unit, as clinicians write it: "27 mL/min/1.73 m²", but "97%" and "76/min". */
 export function formatQuantity(value: number, unit: string | undefined): string {
-  return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
+  if (!unit) return formatNumber(value);
+  return /^[%/]/.test(unit) ? `${formatNumber(value)}${unit}` : `${formatNumber(value)} ${unit}`;
 }
 
 /**
@@ -59,9 +103,8 @@ export function timeOf(value: string | undefined): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-/** "60–120 mg/dL", "≥ 60 mL/min/1.73m2", or the EHR's own text for the range. */
-export function formatReferenceRange(range: ReferenceRange, fallbackUnit?: string): string | undefined {
-  const unit = range.unit ?? fallbackUnit;
+/** "60–120 mg/dL", "≥ 60 mL/min/1.73 m²", or the EHR's own text for the range; `unit` as it should be read. */
+export function formatReferenceRange(range: ReferenceRange, unit: string | undefined): string | undefined {
   const withUnit = (text: string): string => (unit ? `${text} ${unit}` : text);
   if (range.low !== undefined && range.high !== undefined) return withUnit(`${formatNumber(range.low)}–${formatNumber(range.high)}`);
   if (range.low !== undefined) return withUnit(`≥ ${formatNumber(range.low)}`);
