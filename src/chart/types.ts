@@ -69,6 +69,8 @@ export interface SeriesPoint {
   /** H, L, HH, LL, A, N … from Observation.interpretation. */
   readonly interpretation?: string;
   readonly referenceRange?: ReferenceRange;
+  /** `<`, `<=`, `>=` or `>` when the EHR sent a bounded value ("eGFR > 90"). */
+  readonly comparator?: string;
 }
 
 export type Trend = 'rising' | 'falling' | 'stable';
@@ -91,6 +93,8 @@ export interface ObservationSeries {
   readonly trend?: Trend;
   /** Points whose unit could not be converted to the series unit; kept out of `points`. */
   readonly unconvertible: number;
+  /** Every code merged into this series when there was more than one (eGFR equations, mass and molar codes). */
+  readonly codes?: readonly string[];
 }
 
 /** A result with no numeric value (valueString, valueCodeableConcept) — shown as text. */
@@ -159,6 +163,8 @@ export type ChartSectionState =
       readonly skipped: number;
       /** A cap or look-back window cut the data short. */
       readonly truncated: boolean;
+      /** Plain words on what is missing from an otherwise ready section (a cut-short list, a part that could not be read). */
+      readonly caveats?: readonly string[];
     }
   | {
       readonly status: 'unavailable';
