@@ -1,27 +1,16 @@
 /**
  * What the chart summary lists, chosen from a `PatientChart` without touching the DOM: which
- * problems, medications and allergies are current, which lab series are key, how vitals pair
- * up, and which fact reference each shown item answers for.
+ * problems, medications and allergies are current, how the vitals pair up and which notes are
+ * recent. Which lab and vital series are key is the chart module's decision (`keyLabs`, `keyVitals`).
  */
 
-import type { Allergy, ClinicalNote, Medication, ObservationSeries, PatientChart, Problem } from '../../src/chart/types.ts';
+import type { Allergy, ClinicalNote, Medication, ObservationSeries, Problem } from '../../src/chart/types.ts';
 import { timeOf } from '../shared/format.ts';
 
-export const DEFAULT_KEY_LAB_LIMIT = 8;
 export const RECENT_NOTE_LIMIT = 5;
 
 const SYSTOLIC = '8480-6';
 const DIASTOLIC = '8462-4';
-
-/** Vital signs in the order a clinician scans them, each with the LOINC codes that measure it. */
-const VITAL_ORDER: ReadonlyArray<readonly string[]> = [
-  [SYSTOLIC],
-  ['8867-4'],
-  ['9279-1'],
-  ['8310-5', '8331-1', '8328-7', '8332-9', '8333-7', '8329-5'],
-  ['59408-5', '2708-6', '2710-2', '20564-1'],
-  ['29463-7', '3141-9'],
-];
 
 const CURRENT_PROBLEM = new Set(['active', 'recurrence', 'relapse']);
 const CURRENT_MEDICATION = new Set(['active', 'on-hold']);
@@ -66,31 +55,6 @@ export function notesByDate(notes: readonly ClinicalNote[]): ClinicalNote[] {
     .map((note, index) => ({ note, index, time: timeOf(note.date) ?? -Infinity }))
     .sort((a, b) => b.time - a.time || a.index - b.index)
     .map(({ note }) => note);
-}
-
-/**
- * Stand-in ordering of the key laboratory series until the chart module offers its own:
- * flagged results first, then the most recently measured.
- */
-export function defaultKeyLabs(chart: PatientChart, limit = DEFAULT_KEY_LAB_LIMIT): ObservationSeries[] {
-  const flagged = (series: ObservationSeries): number => (series.abnormal && series.abnormal !== 'normal' ? 0 : 1);
-  return Object.values(chart.series)
-    .filter((series) => series.category === 'laboratory' && series.points.length > 0)
-    .sort((a, b) => flagged(a) - flagged(b) || (timeOf(b.latest.time) ?? 0) - (timeOf(a.latest.time) ?? 0))
-    .slice(0, limit);
-}
-
-/** Stand-in ordering of the vital-sign series: BP, heart rate, respiratory rate, temperature, SpO2, weight. */
-export function defaultKeyVitals(chart: PatientChart): ObservationSeries[] {
-  const all = Object.values(chart.series).filter((series) => series.points.length > 0);
-  const ordered: ObservationSeries[] = [];
-  for (const codes of VITAL_ORDER) {
-    const series = all.find((candidate) => codes.includes(candidate.code));
-    if (series) ordered.push(series);
-  }
-  const diastolic = all.find((series) => series.code === DIASTOLIC);
-  if (diastolic) ordered.push(diastolic);
-  return ordered;
 }
 
 /** One row of the vitals list; blood pressure pairs its systolic and diastolic series. */

@@ -2,6 +2,7 @@ import { failOnLitWarnings } from '../../test/component/lit-warnings.ts';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import type { PatientChart } from '../../src/chart/types.ts';
+import { keyLabs } from '../../src/chart/index.ts';
 import { LOADING, READY, egfrSeries, emptyChart, fullChart, hba1cSeries, makeSeries, potassiumSeries, seriesRecord } from '../../test/component/chart-fixtures.ts';
 import '../index.ts';
 import type { CurbsideSparklineElement } from '../sparkline/sparkline.ts';
@@ -10,6 +11,7 @@ import type { CurbsideChartSummaryElement } from './chart-summary.ts';
 failOnLitWarnings();
 
 const SECTION_KEYS = ['problems', 'medications', 'allergies', 'labs', 'vitals', 'notes'] as const;
+const egfrInit = { code: '98979-8', display: 'eGFR', category: 'laboratory', unit: 'mL/min/{1.73_m2}' } as const;
 
 function text(node: Node | null | undefined): string {
   return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -154,16 +156,24 @@ describe('<curbside-chart-summary>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('orders key labs flagged first, then most recent, unless given the order', async () => {
+  it('orders key labs as the chart module ranks them: recent abnormal results first, stale ones last', async () => {
     const normal = makeSeries({ code: '2951-2', display: 'Sodium', category: 'laboratory', unit: 'mmol/L', values: [139], times: ['2026-11-19'], prefix: 'na', abnormal: 'normal' });
-    const chart: PatientChart = { ...fullChart(), series: seriesRecord([normal, hba1cSeries, egfrSeries, potassiumSeries]) };
+    const staleLdl = makeSeries({ code: '13457-7', display: 'LDL cholesterol', category: 'laboratory', unit: 'mg/dL', values: [190], times: ['2023-01-10'], prefix: 'ldl', abnormal: 'high' });
+    const chart: PatientChart = { ...fullChart(), series: seriesRecord([staleLdl, normal, hba1cSeries, egfrSeries, potassiumSeries]) };
     const el = await summary(chart);
-    const titles = (): string[] => items(el, 'lab').map((button) => text(button.querySelector('[part~="item-title"]')));
-    expect(titles()).to.deep.equal(['Potassium', 'eGFR', 'HbA1c', 'Sodium']);
+    const titles = items(el, 'lab').map((button) => text(button.querySelector('[part~="item-title"]')));
+    expect(titles).to.deep.equal(['Potassium', 'eGFR', 'HbA1c', 'Sodium', 'LDL cholesterol']);
+    expect(titles).to.deep.equal(keyLabs(chart).map((series) => series.display));
+  });
 
-    el.keyLabs = [normal, potassiumSeries];
-    await el.updateComplete;
-    expect(titles()).to.deep.equal(['Sodium', 'Potassium']);
+  it('shows a bounded result with its comparator', async () => {
+    const bounded = makeSeries({ ...egfrInit, values: [88, 92], times: ['2026-01-05', '2026-11-10'], prefix: 'egfr-b' });
+    const chart: PatientChart = {
+      ...fullChart(),
+      series: seriesRecord([{ ...bounded, latest: { ...bounded.latest, comparator: '>' }, points: [bounded.points[0]!, { ...bounded.latest, comparator: '>' }] }]),
+    };
+    const el = await summary(chart);
+    expect(text(item(el, 'Observation/egfr-b-2').querySelector('[part~="value"]'))).to.equal('> 92 mL/min/1.73 m²');
   });
 
   it('shows the latest vitals, blood pressure as systolic/diastolic, each with a small sparkline', async () => {
@@ -192,10 +202,21 @@ describe('<curbside-chart-summary>', () => {
     ]);
   });
 
-  it('notes skipped entries and a cut-short list', async () => {
-    const el = await summary(fullChart({ problems: { status: 'ready', skipped: 2, truncated: true }, notes: { status: 'ready', skipped: 1, truncated: false } }));
+  it('notes skipped entries, a cut-short list and what the chart reader says is missing', async () => {
+    const el = await summary(
+      fullChart({
+        problems: { status: 'ready', skipped: 2, truncated: true },
+        notes: { status: 'ready', skipped: 1, truncated: false },
+        vitals: { status: 'ready', skipped: 0, truncated: true, caveats: ['Only the newest 5000 vital signs were read.'] },
+        medications: { status: 'ready', skipped: 0, truncated: false, caveats: ["Details of 1 medication could not be read; the order's own description is shown."] },
+      }),
+    );
     expect(text(section(el, 'problems').querySelector('[part~="section-note"]'))).to.equal('Showing the most recent problems. 2 entries could not be read.');
     expect(text(section(el, 'notes').querySelector('[part~="section-note"]'))).to.equal('One entry could not be read.');
+    expect(text(section(el, 'vitals').querySelector('[part~="section-note"]'))).to.equal('Only the newest 5000 vital signs were read.');
+    expect(text(section(el, 'medications').querySelector('[part~="section-note"]'))).to.equal(
+      "Details of 1 medication could not be read; the order's own description is shown.",
+    );
     expect(section(el, 'labs').querySelector('[part~="section-note"]')).to.equal(null);
     await expect(el).to.be.accessible();
   });

@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
-import type { Allergy, ChartSectionName, ChartSectionState, ClinicalNote, Medication, ObservationSeries, PatientChart, Problem } from '../../src/chart/types.ts';
+import { keyLabs, keyVitals } from '../../src/chart/index.ts';
+import type { Allergy, ChartSectionName, ChartSectionState, ClinicalNote, Medication, ObservationSeries, PatientChart, Problem } from '../../src/chart/index.ts';
 import { defineOnce } from '../shared/define.ts';
 import { CurbsideFactSelectEvent } from '../shared/events.ts';
 import { TREND_ARROWS, abnormalWord, displayUnit, formatDate, formatNumber, formatQuantity, formatReferenceRange } from '../shared/format.ts';
@@ -10,8 +11,6 @@ import { visuallyHidden } from '../shared/utility.styles.ts';
 import '../sparkline/sparkline.ts';
 import {
   RECENT_NOTE_LIMIT,
-  defaultKeyLabs,
-  defaultKeyVitals,
   latestPressure,
   notesByDate,
   seriesReference,
@@ -133,17 +132,11 @@ export class CurbsideChartSummaryElement extends LitElement {
   /** The chart to summarise; `undefined` shows every section loading. */
   @property({ attribute: false }) chart: PatientChart | undefined;
 
-  /**
-   * The key laboratory series, in the order to show them. Left unset, the chart's laboratory
-   * series are used: flagged ones first, then the most recent, at most eight.
-   */
-  @property({ attribute: false }) keyLabs: readonly ObservationSeries[] | undefined;
-
   /** The ARIA level of the section headings, so the summary fits the host page's outline. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('chart') || changed.has('keyLabs')) this.#view = this.#buildView();
+    if (changed.has('chart')) this.#view = this.#buildView();
   }
 
   override disconnectedCallback(): void {
@@ -202,8 +195,8 @@ export class CurbsideChartSummaryElement extends LitElement {
       problems: splitProblems(chart.problems),
       medications: splitMedications(chart.medications),
       allergies: splitAllergies(chart.allergies),
-      labs: this.keyLabs ?? defaultKeyLabs(chart),
-      vitals: vitalRows(defaultKeyVitals(chart)),
+      labs: keyLabs(chart),
+      vitals: vitalRows(keyVitals(chart)),
       notes: notesByDate(chart.notes),
     };
     const index = (reference: string, key: string): void => {
@@ -260,8 +253,9 @@ export class CurbsideChartSummaryElement extends LitElement {
       case 'unavailable':
         return html`<p part="unavailable" class="unavailable">${spec.title} unavailable: ${state.reason}</p>`;
       case 'ready': {
-        const notes: string[] = [];
-        if (state.truncated) notes.push(`Showing the most recent ${spec.plural}.`);
+        // The chart reader words what it left out; the generic line covers a cut it did not explain.
+        const notes: string[] = [...(state.caveats ?? [])];
+        if (state.truncated && notes.length === 0) notes.push(`Showing the most recent ${spec.plural}.`);
         if (state.skipped > 0) notes.push(`${state.skipped === 1 ? 'One entry' : `${state.skipped} entries`} could not be read.`);
         return html`
           ${content() ?? html`<p part="empty" class="empty">${spec.empty}</p>`}
@@ -389,7 +383,7 @@ export class CurbsideChartSummaryElement extends LitElement {
   #renderLabs(): TemplateResult | undefined {
     const labs = this.#view.labs;
     if (labs.length === 0) return undefined;
-    return this.#renderList(labs.map((series) => this.#renderSeries(itemKey('labs', seriesReference(series)), 'lab', series.display, series, series.latest.value)));
+    return this.#renderList(labs.map((series) => this.#renderSeries(itemKey('labs', seriesReference(series)), 'lab', series.display, series, latestReading(series))));
   }
 
   #renderVitals(): TemplateResult | undefined {
@@ -398,7 +392,7 @@ export class CurbsideChartSummaryElement extends LitElement {
     return this.#renderList(
       rows.map((row) => {
         const key = itemKey('vitals', vitalReference(row));
-        if (row.kind === 'single') return this.#renderSeries(key, 'vital', row.series.display, row.series, row.series.latest.value);
+        if (row.kind === 'single') return this.#renderSeries(key, 'vital', row.series.display, row.series, latestReading(row.series));
         const pressure = latestPressure(row)!;
         const reading = `${pressure.systolic !== undefined ? formatNumber(pressure.systolic) : '–'}/${pressure.diastolic !== undefined ? formatNumber(pressure.diastolic) : '–'}`;
         const lead = (row.systolic ?? row.diastolic)!;
@@ -466,6 +460,12 @@ export class CurbsideChartSummaryElement extends LitElement {
       `,
     );
   }
+}
+
+/** The latest value, with the EHR's comparator when it sent a bound ("> 90") rather than a measurement. */
+function latestReading(series: ObservationSeries): number | string {
+  const { value, comparator } = series.latest;
+  return comparator ? `${comparator} ${formatNumber(value)}` : value;
 }
 
 function itemKey(section: SectionKey, reference: string): string {

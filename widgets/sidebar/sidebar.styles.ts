@@ -59,11 +59,6 @@ export const sidebarStyles = css`
     overflow-wrap: anywhere;
   }
 
-  .placeholder {
-    margin: 0;
-    color: var(--_muted);
-  }
-
   .notice {
     margin: 0 0 var(--_space-m);
     padding: var(--_space-s) var(--_space-m);

@@ -7,18 +7,28 @@ import type { SetupWorker } from 'msw/browser';
 import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
 import { fetchRequester } from '../../test/component/fetch-requester.ts';
 import {
+  CHART_SCOPES,
   FHIR_BASE,
   STYLE_URL,
   allergyResource,
   allergySearch,
+  bloodPressureObservation,
+  conditionResource,
+  daysAgo,
+  documentReferenceResource,
   epicSearchset,
+  fhirSearch,
+  labObservation,
+  medicationRequestResource,
   operationOutcome,
   patientRead,
   patientResource,
   startFhirWorker,
+  vitalObservation,
 } from '../../test/component/fhir-server.ts';
 import { fhirContext, launchContext } from '../shared/contexts.ts';
 import '../index.ts';
+import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
 import type { CurbsidePatientBannerElement } from '../patient-banner/patient-banner.ts';
 import type { CurbsideSidebarElement } from './sidebar.ts';
 
@@ -48,6 +58,56 @@ async function bannerShowsFacts(el: CurbsideSidebarElement): Promise<void> {
 
 async function sidebar(context: LaunchContext, fhir: FhirRequester = fetchRequester(FHIR_BASE)): Promise<CurbsideSidebarElement> {
   return fixture<CurbsideSidebarElement>(html`<curbside-sidebar .context=${context} .fhir=${fhir}></curbside-sidebar>`);
+}
+
+function summary(el: CurbsideSidebarElement): CurbsideChartSummaryElement | null {
+  return el.shadowRoot!.querySelector('curbside-chart-summary');
+}
+
+function summarySection(el: CurbsideSidebarElement, key: string): HTMLElement | null {
+  return summary(el)?.shadowRoot?.querySelector<HTMLElement>(`[part~="section-${key}"]`) ?? null;
+}
+
+function summaryItem(el: CurbsideSidebarElement, reference: string): HTMLButtonElement | undefined {
+  const buttons = summary(el)?.shadowRoot?.querySelectorAll<HTMLButtonElement>('button[part~="item"]') ?? [];
+  return Array.from(buttons).find((button) => button.dataset.reference === reference);
+}
+
+const EGFR = { code: '98979-8', display: 'eGFR', unit: 'mL/min/{1.73_m2}', low: 60 };
+const chartResources = {
+  conditions: [conditionResource('ckd', 'Chronic kidney disease stage 3b', { onset: '2021-03-15' }), conditionResource('dm2', 'Type 2 diabetes mellitus')],
+  observations: [
+    labObservation('egfr-old', { ...EGFR, value: 52, time: daysAgo(400) }),
+    labObservation('egfr-mid', { ...EGFR, value: 41, time: daysAgo(120) }),
+    labObservation('egfr-new', { ...EGFR, value: 33, time: daysAgo(5), interpretation: 'L' }),
+    bloodPressureObservation('bp-1', daysAgo(2), 142, 88),
+    bloodPressureObservation('bp-2', daysAgo(1), 128, 82),
+    vitalObservation('hr-1', '8867-4', 'Heart rate', 76, '/min', daysAgo(1)),
+  ],
+  medications: [medicationRequestResource('lis', 'Lisinopril 10 mg oral tablet', '10 mg by mouth once daily')],
+  notes: [documentReferenceResource('n1', 'Nephrology consult', daysAgo(30), 'Dr. Chen')],
+};
+
+/** The FHIR server of a patient with a chart, each search answered once `gates[type]` settles. */
+function chartServer(gates: Partial<Record<'Condition' | 'Observation' | 'MedicationRequest', Promise<unknown>>> = {}, medicationStatus?: number) {
+  const gated = (type: keyof typeof gates) => (gates[type] ? { until: gates[type] } : {});
+  return [
+    patientRead(patientResource()),
+    allergySearch(twoAllergies),
+    fhirSearch('Condition', chartResources.conditions, gated('Condition')),
+    fhirSearch('Observation', chartResources.observations, gated('Observation')),
+    fhirSearch('MedicationRequest', chartResources.medications, { ...gated('MedicationRequest'), ...(medicationStatus ? { status: medicationStatus } : {}) }),
+    fhirSearch('DocumentReference', chartResources.notes),
+    fhirSearch('DiagnosticReport', []),
+  ];
+}
+
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = (): void => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
 }
 
 /** A stand-in for a later panel: consumes what the sidebar provides. */
@@ -92,7 +152,7 @@ describe('<curbside-sidebar>', () => {
     expect(demographics).to.contain('Female');
     expect(text(bannerPart(el, 'identifier'))).to.equal('MRN 555123');
     expect(text(bannerPart(el, 'allergies'))).to.equal('2 allergies');
-    expect(text(el.shadowRoot!.querySelector('main'))).to.equal('Chart summary and suggestions will appear here');
+    expect(el.shadowRoot!.querySelector('main curbside-chart-summary')).to.not.equal(null);
     await expect(el).to.be.accessible();
   });
 
@@ -244,8 +304,11 @@ describe('<curbside-sidebar>', () => {
     const probe = el.querySelector<ContextProbeElement>('test-context-probe')!;
     expect(probe.launch).to.equal(context);
     expect(probe.fhir).to.equal(fhir);
-    // The slotted panel replaces the placeholder.
+    // The slotted panel follows the chart summary.
     expect(el.shadowRoot!.querySelector('slot')!.assignedElements()).to.deep.equal([probe]);
+    expect(el.shadowRoot!.querySelector('curbside-chart-summary')!.compareDocumentPosition(el.shadowRoot!.querySelector('slot')!)).to.equal(
+      Node.DOCUMENT_POSITION_FOLLOWING,
+    );
 
     const next = launch({ patientId: 'p2' });
     el.context = next;
@@ -285,5 +348,136 @@ describe('<curbside-sidebar>', () => {
     expect(el.getBoundingClientRect().width).to.be.at.most(320);
     const base = el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
     expect(base.scrollWidth).to.be.at.most(base.clientWidth);
+  });
+  describe('chart summary', () => {
+    const chartLaunch = (overrides: Partial<LaunchContext> = {}): LaunchContext => launch({ grantedScopes: CHART_SCOPES, ...overrides });
+
+    it('shows each section as soon as its part of the chart arrives', async () => {
+      const observations = gate();
+      worker.use(...chartServer({ Observation: observations.promise }));
+      const el = await sidebar(chartLaunch());
+
+      expect(summary(el), 'the summary shows while the chart loads').to.not.equal(null);
+      await waitUntil(() => summaryItem(el, 'Condition/ckd') !== undefined, 'problems never appeared');
+      expect(text(summaryItem(el, 'Condition/ckd'))).to.equal('Chronic kidney disease stage 3b Since Mar 15, 2021');
+      await waitUntil(() => summaryItem(el, 'MedicationRequest/lis') !== undefined, 'medications never appeared');
+      expect(summarySection(el, 'labs')!.getAttribute('aria-busy')).to.equal('true');
+      expect(summarySection(el, 'vitals')!.getAttribute('aria-busy')).to.equal('true');
+      await expect(el).to.be.accessible();
+
+      observations.open();
+      await waitUntil(() => summaryItem(el, 'Observation/egfr-new') !== undefined, 'labs never appeared');
+      const egfr = summaryItem(el, 'Observation/egfr-new')!;
+      expect(text(egfr.querySelector('[part~="value"]'))).to.equal('33 mL/min/1.73 m²');
+      expect(text(egfr.querySelector('[part~="badge"]'))).to.equal('Low');
+      const bp = summaryItem(el, 'Observation/bp-2')!;
+      expect(text(bp.querySelector('[part~="value"]'))).to.equal('128/82 mmHg');
+      expect(summarySection(el, 'labs')!.hasAttribute('aria-busy')).to.equal(false);
+      expect(text(summaryItem(el, 'DocumentReference/n1'))).to.contain('Nephrology consult');
+      await expect(el).to.be.accessible();
+    });
+
+    it('focusFact brings a fact into view in the summary, and fact selections bubble out of the sidebar', async () => {
+      worker.use(...chartServer());
+      const el = await sidebar(chartLaunch());
+      await waitUntil(() => summaryItem(el, 'Observation/egfr-new') !== undefined, 'labs never appeared');
+
+      // An older value of the series highlights the series.
+      expect(el.focusFact('Observation/egfr-old')).to.equal(true);
+      await summary(el)!.updateComplete;
+      const egfr = summaryItem(el, 'Observation/egfr-new')!;
+      expect(egfr.getAttribute('aria-current')).to.equal('true');
+      expect(summary(el)!.shadowRoot!.activeElement).to.equal(egfr);
+      expect(el.focusFact('Observation/not-in-chart')).to.equal(false);
+
+      setTimeout(() => summaryItem(el, 'MedicationRequest/lis')!.click());
+      const event = await oneEvent(el, 'curbside-fact-select');
+      expect(event.detail).to.deep.equal({ reference: 'MedicationRequest/lis' });
+    });
+
+    it('shows a section refused with 403 as unavailable while the others render', async () => {
+      worker.use(...chartServer({}, 403));
+      const el = await sidebar(chartLaunch());
+      await waitUntil(() => summarySection(el, 'medications')?.querySelector('[part~="unavailable"]'), 'medications never became unavailable');
+      await waitUntil(() => summaryItem(el, 'Observation/egfr-new') !== undefined, 'labs never appeared');
+
+      expect(text(summarySection(el, 'medications')!.querySelector('[part~="unavailable"]'))).to.equal(
+        'Medications unavailable: The EHR refused access to medications.',
+      );
+      expect(summaryItem(el, 'Condition/ckd')).to.not.equal(undefined);
+      expect(summaryItem(el, 'DocumentReference/n1')).to.not.equal(undefined);
+      expect(el.focusFact('MedicationRequest/lis')).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+
+    it('says which sections the grant does not cover, without asking the EHR', async () => {
+      let conditionSearches = 0;
+      worker.use(
+        http.get(`${FHIR_BASE}/Condition`, () => {
+          conditionSearches += 1;
+          return HttpResponse.json(epicSearchset([]));
+        }),
+        ...chartServer(),
+      );
+      const el = await sidebar(chartLaunch({ grantedScopes: CHART_SCOPES.filter((scope) => !scope.includes('Condition')) }));
+      await waitUntil(() => summarySection(el, 'problems')?.querySelector('[part~="unavailable"]'), 'problems never became unavailable');
+      expect(text(summarySection(el, 'problems')!.querySelector('[part~="unavailable"]'))).to.equal(
+        'Problems unavailable: Access to the problem list was not granted to Curbside.',
+      );
+      expect(conditionSearches).to.equal(0);
+    });
+
+    it('drops the chart of a patient the EHR has moved away from', async () => {
+      const slow = gate();
+      worker.use(
+        http.get(`${FHIR_BASE}/Patient/:id`, ({ params }) => HttpResponse.json(patientResource({ id: String(params.id) }))),
+        allergySearch(twoAllergies),
+        http.get(`${FHIR_BASE}/Condition`, async ({ request }) => {
+          const patient = new URL(request.url).searchParams.get('patient');
+          if (patient === 'slow') {
+            await slow.promise;
+            return HttpResponse.json(epicSearchset([conditionResource('stale', 'Stale problem', { patient: 'slow' })]));
+          }
+          return HttpResponse.json(epicSearchset([conditionResource('current', 'Current problem', { patient: 'p2' })]));
+        }),
+        fhirSearch('Observation', []),
+        fhirSearch('MedicationRequest', []),
+        fhirSearch('DocumentReference', []),
+        fhirSearch('DiagnosticReport', []),
+      );
+      const el = await sidebar(chartLaunch({ patientId: 'slow' }));
+      el.context = chartLaunch({ patientId: 'p2' });
+      await waitUntil(() => summaryItem(el, 'Condition/current') !== undefined, 'the current patient never showed');
+
+      slow.open();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(summaryItem(el, 'Condition/stale')).to.equal(undefined);
+      expect(summaryItem(el, 'Condition/current')).to.not.equal(undefined);
+    });
+
+    it('offers "Try again" when the chart cannot be read at all', async () => {
+      worker.use(...chartServer());
+      const el = await sidebar(chartLaunch({ fhirBase: 'not a URL' }));
+      await waitUntil(() => el.shadowRoot!.querySelector('[part~="chart-error"]'), 'no chart error');
+      expect(text(el.shadowRoot!.querySelector('[part~="chart-error"]'))).to.equal('The chart could not be loaded. Try again');
+      expect(summary(el)).to.equal(null);
+      await expect(el).to.be.accessible();
+
+      el.context = chartLaunch();
+      await waitUntil(() => summaryItem(el, 'Condition/ckd') !== undefined, 'the chart never loaded after the context was fixed');
+      expect(el.shadowRoot!.querySelector('[part~="chart-error"]')).to.equal(null);
+    });
+
+    it('fits a 320 px iframe with the chart shown', async () => {
+      worker.use(...chartServer());
+      const context = chartLaunch();
+      const fhir = fetchRequester(FHIR_BASE);
+      const container = await fixture<HTMLDivElement>(html`<div style="width: 320px"><curbside-sidebar .context=${context} .fhir=${fhir}></curbside-sidebar></div>`);
+      const el = container.querySelector('curbside-sidebar')!;
+      await waitUntil(() => summaryItem(el, 'Observation/egfr-new') !== undefined, 'labs never appeared');
+      const base = el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+      expect(base.scrollWidth).to.be.at.most(base.clientWidth);
+      expect(container.scrollWidth).to.be.at.most(320);
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { Task, initialState } from '@lit/task';
-import { PatientLoadError, loadBannerFacts, type BannerFacts } from '../../src/chart/index.ts';
+import { PatientLoadError, loadBannerFacts, loadChart, type BannerFacts, type PatientChart } from '../../src/chart/index.ts';
 import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
 import { fetchSmartStyle } from '../../src/smart/style.ts';
 import { fhirContext, launchContext } from '../shared/contexts.ts';
@@ -10,26 +10,33 @@ import { defineOnce } from '../shared/define.ts';
 import { CurbsidePatientLoadEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { visuallyHidden } from '../shared/utility.styles.ts';
+import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
+import '../chart-summary/chart-summary.ts';
 import '../patient-banner/patient-banner.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 
 const NO_PATIENT_MESSAGE = "This launch has no patient in context. Open Curbside from a patient's chart.";
 const GENERIC_LOAD_ERROR = 'Patient details could not be loaded.';
+const CHART_LOAD_ERROR = 'The chart could not be loaded.';
 
 /**
  * @summary The Curbside sidebar: the app's root inside the EHR's iframe. Provides the launch
  * context and FHIR requester to descendants, loads the patient banner facts and, when the
- * EHR asks for it, shows the patient banner.
+ * EHR asks for it, shows the patient banner; reads the chart and shows its summary, section
+ * by section as the EHR answers.
  *
- * @slot - Panels for the main region; a placeholder shows until there are any.
+ * @slot - Panels for the main region, after the chart summary.
  *
  * @fires curbside-patient-load - The banner facts for the patient in context finished loading.
+ * @fires curbside-fact-select - Bubbles out of the chart summary when the clinician chooses a fact.
  *
  * @csspart base - The column holding header, banner and main region.
  * @csspart header - The header with the product name.
  * @csspart product - The product name.
  * @csspart banner - The `<curbside-patient-banner>`, when `needPatientBanner` is true.
- * @csspart main - The main region holding the slot.
+ * @csspart main - The main region holding the chart summary and the slot.
+ * @csspart chart-summary - The `<curbside-chart-summary>`.
+ * @csspart chart-error - The message shown when the chart could not be read at all, with "Try again".
  * @csspart notice - A message in place of the patient (no patient in context, or a load error while the banner is hidden).
  *
  * @cssprop --curbside-color-accent - Product mark, banner edge, focus rings.
@@ -62,6 +69,22 @@ export class CurbsideSidebarElement extends LitElement {
     onComplete: (facts) => this.dispatchEvent(new CurbsidePatientLoadEvent({ reference: facts.patient.reference })),
   });
 
+  /** Counts chart loads, so an update from a superseded load is never shown. */
+  #chartRun = 0;
+
+  #chartTask = new Task(this, {
+    task: async ([fhir, context], { signal }): Promise<PatientChart | typeof initialState> => {
+      if (!fhir || !context?.patientId) return initialState;
+      const run = ++this.#chartRun;
+      const onUpdate = (chart: PatientChart): void => {
+        if (!signal.aborted && run === this.#chartRun) this.progressiveChart = { run, chart };
+      };
+      const { chart } = await loadChart(fhir, context, { signal, onUpdate });
+      return chart;
+    },
+    args: () => [this.fhir, this.context] as const,
+  });
+
   #appliedStyleProperties: string[] = [];
 
   constructor() {
@@ -73,6 +96,11 @@ export class CurbsideSidebarElement extends LitElement {
       onComplete: (properties) => this.#applyStyleProperties(properties),
     });
   }
+
+  @query('curbside-chart-summary') private summary: CurbsideChartSummaryElement | null | undefined;
+
+  /** The chart so far while it loads, tagged with the load it belongs to. */
+  @state() private progressiveChart: { readonly run: number; readonly chart: PatientChart } | undefined;
 
   /** The SMART launch context. Provided to descendants as `launchContext`. */
   @provide({ context: launchContext })
@@ -88,6 +116,18 @@ export class CurbsideSidebarElement extends LitElement {
     void this.#patientTask.run();
   };
 
+  #onChartRetry = (): void => {
+    void this.#chartTask.run();
+  };
+
+  /**
+   * Brings a chart fact into view in the summary, highlights and focuses it (see
+   * `<curbside-chart-summary>.highlightFact`). Returns false when the fact is not shown.
+   */
+  focusFact(reference: string): boolean {
+    return this.summary?.highlightFact(reference) ?? false;
+  }
+
   #applyStyleProperties(properties: Record<string, string>): void {
     for (const name of this.#appliedStyleProperties) this.style.removeProperty(name);
     for (const [name, value] of Object.entries(properties)) this.style.setProperty(name, value);
@@ -102,8 +142,8 @@ export class CurbsideSidebarElement extends LitElement {
         </header>
         ${this.context?.needPatientBanner ? this.#renderBanner() : nothing}
         <main part="main" class="main">
-          ${this.#renderPatientInMain()}
-          <slot><p class="placeholder">Chart summary and suggestions will appear here</p></slot>
+          ${this.#renderPatientInMain()} ${this.#renderChart()}
+          <slot></slot>
         </main>
       </div>
     `;
@@ -117,6 +157,23 @@ export class CurbsideSidebarElement extends LitElement {
       complete: (facts) => html`<curbside-patient-banner part="banner" .facts=${facts}></curbside-patient-banner>`,
       error: (error) =>
         html`<curbside-patient-banner part="banner" .error=${loadErrorMessage(error)} @curbside-patient-retry=${this.#onRetry}></curbside-patient-banner>`,
+    });
+  }
+
+  #renderChart(): unknown {
+    if (!this.context?.patientId) return nothing;
+    const summary = (chart: PatientChart | undefined) =>
+      html`<curbside-chart-summary part="chart-summary" class="chart-summary" .chart=${chart}></curbside-chart-summary>`;
+    return this.#chartTask.render({
+      initial: () => nothing,
+      pending: () => summary(this.progressiveChart?.run === this.#chartRun ? this.progressiveChart.chart : undefined),
+      complete: (chart) => summary(chart),
+      error: () => html`
+        <div part="chart-error" class="notice error" role="alert">
+          <p>${CHART_LOAD_ERROR}</p>
+          <button class="retry" type="button" @click=${this.#onChartRetry}>Try again</button>
+        </div>
+      `,
     });
   }
 
