@@ -17,7 +17,10 @@ export interface Analyte extends AnalyteConversion {
   readonly unit?: string;
   /** HbA1c: IFCC mmol/mol converts to NGSP % by the master equation, not by a factor. */
   readonly ifcc?: boolean;
-  /** Smallest change (in `unit`) that counts as a trend where a relative threshold would mislead. */
+  /**
+   * Smallest change (in `unit`) that counts as a trend, for analytes a relative threshold misjudges:
+   * tightly regulated ones (a 6 % fall in sodium is large) and ones far from zero (temperature).
+   */
   readonly trendDelta?: number;
   /** Worth years of history: fetched beyond the usual lab look-back. */
   readonly longHorizon?: boolean;
@@ -40,14 +43,14 @@ export const ANALYTES: readonly Analyte[] = [
   lab('bun', 'Urea nitrogen', ['3094-0', '6299-2'], 'mg/dL', { molarMass: 28.014 }),
   lab('uacr', 'Albumin/creatinine ratio (urine)', ['9318-7', '14959-1', '32294-1', '14958-3'], 'mg/g', { molarMass: 113.12, longHorizon: true }),
   // Electrolytes
-  lab('sodium', 'Sodium', ['2951-2', '2947-0'], 'mmol/L', { valence: 1 }),
-  lab('potassium', 'Potassium', ['2823-3', '6298-4'], 'mmol/L', { valence: 1 }),
-  lab('chloride', 'Chloride', ['2075-0', '2069-3'], 'mmol/L', { valence: 1 }),
-  lab('bicarbonate', 'Bicarbonate (total CO2)', ['2028-9', '1963-8', '1959-6'], 'mmol/L', { valence: 1 }),
-  lab('calcium', 'Calcium', ['17861-6', '49765-1'], 'mg/dL', { molarMass: 40.078, valence: 2 }),
+  lab('sodium', 'Sodium', ['2951-2', '2947-0'], 'mmol/L', { valence: 1, trendDelta: 3 }),
+  lab('potassium', 'Potassium', ['2823-3', '6298-4'], 'mmol/L', { valence: 1, trendDelta: 0.4 }),
+  lab('chloride', 'Chloride', ['2075-0', '2069-3'], 'mmol/L', { valence: 1, trendDelta: 3 }),
+  lab('bicarbonate', 'Bicarbonate (total CO2)', ['2028-9', '1963-8', '1959-6'], 'mmol/L', { valence: 1, trendDelta: 3 }),
+  lab('calcium', 'Calcium', ['17861-6', '49765-1'], 'mg/dL', { molarMass: 40.078, valence: 2, trendDelta: 0.4 }),
   lab('magnesium', 'Magnesium', ['19123-9', '2601-3'], 'mg/dL', { molarMass: 24.305, valence: 2 }),
   lab('phosphate', 'Phosphate', ['2777-1'], 'mg/dL', { molarMass: 30.974 }),
-  lab('osmolality', 'Osmolality (serum)', ['2692-2'], 'mosm/kg'),
+  lab('osmolality', 'Osmolality (serum)', ['2692-2'], 'mosm/kg', { trendDelta: 8 }),
   // Diabetes
   lab('hba1c', 'HbA1c', ['4548-4', '17856-6', '4549-2', '59261-8'], '%', { ifcc: true, longHorizon: true, trendDelta: 0.3 }),
   lab('glucose', 'Glucose', ['2345-7', '14749-6', '2339-0', '15074-8'], 'mg/dL', { molarMass: 180.156 }),

@@ -376,8 +376,9 @@ function flagOf(latest: SeriesPoint, range: ReferenceRange | undefined): Abnorma
 /**
  * The trend compares the latest value with the median of the (up to) three values before it, so
  * one odd earlier reading cannot flip it. It is rising or falling when the change is at least 10 %
- * of that median — or, for analytes where a relative change misleads (temperature, SpO2, weight,
- * HbA1c), at least the analyte's own absolute step — and stable otherwise. One point has no trend.
+ * of that median — or, for analytes where a relative change misleads (electrolytes, temperature,
+ * SpO2, weight, HbA1c), at least the analyte's own absolute step — and stable otherwise. One point
+ * has no trend.
  */
 export function trendOf(values: readonly number[], analyte?: Pick<Analyte, 'trendDelta'>): Trend | undefined {
   if (values.length < 2) return undefined;
