@@ -247,7 +247,7 @@ const WHOLE_ALIASES: Readonly<Record<string, string>> = {
  * is UCUM, else the display `unit` with common aliases undone (Oracle's `mmHg`, `degC`, `mcg`,
  * `mcmol/L`; `µ` and `μ` for `u`; Epic's `10*6/µL`). Undefined when no unit was sent.
  */
-export function quantityUnit(quantity: { readonly unit?: unknown; readonly code?: unknown; readonly system?: unknown }): string | undefined {
+export function quantityUnit(quantity: Readonly<Record<string, unknown>>): string | undefined {
   const code = typeof quantity.code === 'string' ? quantity.code.trim() : '';
   if (quantity.system === UCUM_SYSTEM && code) return code;
   const unit = typeof quantity.unit === 'string' ? quantity.unit.trim() : '';
