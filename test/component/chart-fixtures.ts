@@ -58,7 +58,8 @@ export function makeSeries(init: SeriesInit): ObservationSeries {
 }
 
 const LAB_TIMES = ['2021-03-15', '2022-03-15', '2023-03-14', '2024-03-12', '2025-03-11', '2026-11-10'];
-const VITAL_TIMES = ['2026-11-18T08:00:00Z', '2026-11-19T08:00:00Z', '2026-11-20T08:00:00Z'];
+// Noon UTC, so the shown day is the same in every time zone the tests might run in.
+const VITAL_TIMES = ['2026-11-18T12:00:00Z', '2026-11-19T12:00:00Z', '2026-11-20T12:00:00Z'];
 
 export const egfrSeries = makeSeries({
   code: '98979-8',
@@ -140,8 +141,8 @@ export function fullChart(sections: Partial<Record<ChartSectionName, ChartSectio
       { reference: 'AllergyIntolerance/latex', display: 'Latex', codes: [], clinicalStatus: 'active', criticality: 'low', reactions: [] },
     ],
     notes: [
-      { reference: 'DocumentReference/n1', title: 'Nephrology consult', date: '2026-10-02T14:00:00Z', author: 'Dr. Chen' },
-      { reference: 'DocumentReference/n2', title: 'Progress note', date: '2026-11-19T09:30:00Z', author: 'Dr. Okafor' },
+      { reference: 'DocumentReference/n1', title: 'Nephrology consult', date: '2026-10-02T12:00:00Z', author: 'Dr. Chen' },
+      { reference: 'DocumentReference/n2', title: 'Progress note', date: '2026-11-19T12:00:00Z', author: 'Dr. Okafor' },
       { reference: 'DocumentReference/n3', title: 'Outside records', date: '2026-05-01', textUnavailable: 'scanned document' },
     ],
   };

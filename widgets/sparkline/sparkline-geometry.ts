@@ -71,8 +71,14 @@ export function sparklineGeometry(
 function xPositions(points: readonly SeriesPoint[]): number[] {
   if (points.length === 1) return [BOX / 2];
   const times = points.map((point) => Date.parse(point.time));
-  const first = Math.min(...times);
-  const span = Math.max(...times) - first;
+  // A loop, not Math.min(...times): spreading a very long series overflows the call stack.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const time of times) {
+    first = Math.min(first, time);
+    last = Math.max(last, time);
+  }
+  const span = last - first;
   if (times.some(Number.isNaN) || !(span > 0)) return points.map((_, index) => round((index / (points.length - 1)) * BOX));
   return times.map((time) => round(((time - first) / span) * BOX));
 }

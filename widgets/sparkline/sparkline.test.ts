@@ -24,7 +24,7 @@ const EGFR_TIMES = [
 const egfr: SeriesPoint[] = EGFR_VALUES.map((value, index) => ({ reference: `Observation/egfr-${index}`, time: EGFR_TIMES[index]!, value }));
 const egfrRange: ReferenceRange = { low: 60, unit: 'mL/min/1.73m2' };
 
-function series(values: readonly number[], start = Date.UTC(2020, 0, 1), step = 3_600_000): SeriesPoint[] {
+function series(values: readonly number[], start = Date.UTC(2020, 0, 15, 12), step = 3_600_000): SeriesPoint[] {
   return values.map((value, index) => ({ reference: `Observation/o${index}`, time: new Date(start + index * step).toISOString(), value }));
 }
 
@@ -112,7 +112,7 @@ describe('<curbside-sparkline>', () => {
     const values = Array.from({ length: 6000 }, (_, index) => 100 + 10 * Math.sin(index / 40));
     values[1234] = 20; // a dip
     values[4321] = 260; // a spike
-    const points = series(values, Date.UTC(2010, 0, 1), 86_400_000);
+    const points = series(values, Date.UTC(2010, 0, 15, 12), 86_400_000);
     const highlight = ['Observation/o17', 'Observation/o2999', 'Observation/o5001'];
     const el = await fixture<CurbsideSparklineElement>(
       html`<curbside-sparkline label="Glucose" unit="mg/dL" .points=${points} .highlight=${highlight}></curbside-sparkline>`,
