@@ -31,6 +31,9 @@ async function start(): Promise<void> {
   const sidebar = document.createElement('curbside-sidebar');
   sidebar.context = context;
   sidebar.fhir = fhirRequesterFor(client);
+  sidebar.addEventListener('curbside-chart-load', (event) => {
+    performance.mark('curbside:chart-summary', { detail: event.detail.stats });
+  });
   document.getElementById('launch-root')!.replaceChildren(sidebar);
   keepSessionFresh(client, () => {
     // A failed background refresh is not fatal: fhirclient retries on the next 401, and the

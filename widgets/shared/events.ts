@@ -2,6 +2,7 @@
  * Curbside's DOM events: one small subclass per event, each with a readonly typed `detail`,
  * bubbling and composed so they cross shadow roots up to the launch page.
  */
+import type { ChartLoadStats } from '../../src/chart/index.ts';
 
 export type CurbsideEventType = `curbside-${string}`;
 
@@ -17,6 +18,14 @@ export class CurbsidePatientLoadEvent extends CurbsideEvent<{ reference: string 
   static readonly eventType = 'curbside-patient-load';
   constructor(detail: { reference: string }) {
     super(CurbsidePatientLoadEvent.eventType, detail);
+  }
+}
+
+/** The chart summary finished loading and has rendered; `stats` describe the requests it took. */
+export class CurbsideChartLoadEvent extends CurbsideEvent<{ reference: string; stats: ChartLoadStats }> {
+  static readonly eventType = 'curbside-chart-load';
+  constructor(detail: { reference: string; stats: ChartLoadStats }) {
+    super(CurbsideChartLoadEvent.eventType, detail);
   }
 }
 
@@ -44,5 +53,6 @@ declare global {
     'curbside-patient-load': CurbsidePatientLoadEvent;
     'curbside-patient-retry': CurbsidePatientRetryEvent;
     'curbside-fact-select': CurbsideFactSelectEvent;
+    'curbside-chart-load': CurbsideChartLoadEvent;
   }
 }

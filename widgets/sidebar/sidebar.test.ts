@@ -377,6 +377,20 @@ describe('<curbside-sidebar>', () => {
       await expect(el).to.be.accessible();
     });
 
+    it('announces the finished chart with its request stats once the summary has rendered it', async () => {
+      worker.use(...chartServer());
+      const el = await fixture<CurbsideSidebarElement>(html`<curbside-sidebar></curbside-sidebar>`);
+      const loaded = oneEvent(el, 'curbside-chart-load');
+      el.fhir = fetchRequester(FHIR_BASE);
+      el.context = chartLaunch();
+      const event = await loaded;
+      expect(event.detail.reference).to.equal('Patient/p1');
+      expect(event.detail.stats.requests).to.be.greaterThan(5);
+      expect(event.detail.stats.criticalPathDepth).to.be.within(1, 8);
+      // Rendered by then: the latest eGFR is already on screen.
+      expect(summaryItem(el, 'Observation/egfr-new')).to.not.equal(undefined);
+    });
+
     it('focusFact brings a fact into view in the summary, and fact selections bubble out of the sidebar', async () => {
       worker.use(...chartServer());
       const el = await sidebar(chartLaunch());

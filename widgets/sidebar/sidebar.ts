@@ -2,12 +2,12 @@ import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { Task, initialState } from '@lit/task';
-import { PatientLoadError, loadBannerFacts, loadChart, type BannerFacts, type PatientChart } from '../../src/chart/index.ts';
+import { PatientLoadError, loadBannerFacts, loadChart, type BannerFacts, type ChartLoadStats, type PatientChart } from '../../src/chart/index.ts';
 import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
 import { fetchSmartStyle } from '../../src/smart/style.ts';
 import { fhirContext, launchContext } from '../shared/contexts.ts';
 import { defineOnce } from '../shared/define.ts';
-import { CurbsidePatientLoadEvent } from '../shared/events.ts';
+import { CurbsideChartLoadEvent, CurbsidePatientLoadEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { visuallyHidden } from '../shared/utility.styles.ts';
 import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
@@ -28,6 +28,7 @@ const CHART_LOAD_ERROR = 'The chart could not be loaded.';
  * @slot - Panels for the main region, after the chart summary.
  *
  * @fires curbside-patient-load - The banner facts for the patient in context finished loading.
+ * @fires curbside-chart-load - The chart summary finished loading and rendered; detail carries the load's request stats.
  * @fires curbside-fact-select - Bubbles out of the chart summary when the clinician chooses a fact.
  *
  * @csspart base - The column holding header, banner and main region.
@@ -79,11 +80,24 @@ export class CurbsideSidebarElement extends LitElement {
       const onUpdate = (chart: PatientChart): void => {
         if (!signal.aborted && run === this.#chartRun) this.progressiveChart = { run, chart };
       };
-      const { chart } = await loadChart(fhir, context, { signal, onUpdate });
+      const { chart, stats } = await loadChart(fhir, context, { signal, onUpdate });
+      this.#chartStats = stats;
       return chart;
     },
     args: () => [this.fhir, this.context] as const,
+    onComplete: (chart) => void this.#announceChartLoad(chart),
   });
+
+  #chartStats: ChartLoadStats | undefined;
+
+  /** Fires once the summary has rendered the finished chart, so hosts can measure or react. */
+  async #announceChartLoad(chart: PatientChart | typeof initialState): Promise<void> {
+    const stats = this.#chartStats;
+    if (chart === initialState || !stats) return;
+    await this.updateComplete;
+    await this.summary?.updateComplete;
+    this.dispatchEvent(new CurbsideChartLoadEvent({ reference: chart.patient?.reference ?? `Patient/${this.context?.patientId ?? ''}`, stats }));
+  }
 
   #appliedStyleProperties: string[] = [];
 
