@@ -1,0 +1,16 @@
+export * from './types.ts';
+export { MODEL_OUTPUT_SCHEMA, MODEL_OUTPUT_SCHEMA_NAME, MODEL_OUTPUT_RESPONSE_FORMAT, parseModelOutput, splitFactIds } from './schema.ts';
+export type { ParseResult } from './schema.ts';
+export { buildMessages, CASE_OPEN, CASE_CLOSE } from './prompt.ts';
+export type { ChatMessage } from './prompt.ts';
+export { SseDecoder, readSse } from './sse.ts';
+export type { SseEvent } from './sse.ts';
+export { groundInsight, SNOMED_SYSTEM, ICD10CM_SYSTEM } from './ground.ts';
+export { createChatCompletionsProvider, checkEndpoint, retryAfterMs, realTimers } from './providers/chat-completions.ts';
+export type { ChatAuth, ChatCompletionsConfig, ChatCompletionsOptions, Timers } from './providers/chat-completions.ts';
+export { createOpenAICompatibleProvider } from './providers/openai-compatible.ts';
+export type { OpenAICompatibleConfig } from './providers/openai-compatible.ts';
+export { createAzureFoundryProvider, azureOpenAIv1Endpoint, foundryModelsEndpoint, FOUNDRY_MODELS_API_VERSION } from './providers/azure-foundry.ts';
+export type { AzureFoundryConfig, TokenSource } from './providers/azure-foundry.ts';
+export { createMsalTokenSource, COGNITIVE_SERVICES_SCOPE } from './providers/msal-token-source.ts';
+export type { MsalTokenSource, MsalTokenSourceConfig } from './providers/msal-token-source.ts';
