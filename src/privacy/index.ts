@@ -1,0 +1,10 @@
+export { buildCaseSummary, serializeCaseSummary, DEFAULT_BUDGET_TOKENS } from './case-summary.ts';
+export type { CaseSummaryOptions, RemovalCounts, RemovalKind, SanitisedCase } from './case-summary.ts';
+export { describePayload } from './describe.ts';
+export type { PayloadDescription, RemovalLine } from './describe.ts';
+export { estimateTokens } from './tokens.ts';
+export { estimateRawFhirTokens } from './raw-fhir.ts';
+export { createScrubber } from './scrub.ts';
+export type { KnownValue, RedactionCounts, RedactionKind, ScrubContext, Scrubber } from './scrub.ts';
+export { neutralise, quoteAsData, UNTRUSTED_TEXT_CONVENTION } from './untrusted.ts';
+export type { NeutralisedCounts, NeutralisedKind } from './untrusted.ts';
