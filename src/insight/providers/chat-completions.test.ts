@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createAzureFoundryProvider, type TokenSource } from './azure-foundry.ts';
-import { retryAfterMs, type ChatCompletionsOptions } from './chat-completions.ts';
+import { retryAfterMs, type ChatCompletionsOptions, type Timers } from './chat-completions.ts';
 import { groundInsight } from '../ground.ts';
 import { InsightError, type InsightProgress, type InsightRequest, type ProviderResult } from '../types.ts';
 import {
@@ -156,6 +156,27 @@ test('429 with retry-after-ms: waits exactly that long, then succeeds', async ()
   assert.equal(h.requests.length, 2);
   const status = h.progress.find((p) => p.kind === 'status');
   assert.ok(status && status.kind === 'status' && /busy.*Trying again in 2 s/.test(status.message));
+});
+
+test('without an injected sleep, the wait runs on the injected timers and clock', async () => {
+  let clock = 1_000_000;
+  const scheduled: number[] = [];
+  // A virtual clock: short waits elapse at once; the 20 s idle and 60 s deadline timers never fire.
+  const timers: Timers = {
+    setTimeout: (callback, ms) => {
+      scheduled.push(ms);
+      if (ms < 10_000) queueMicrotask(() => ((clock += ms), callback()));
+      return scheduled.length;
+    },
+    clearTimeout: () => undefined,
+    now: () => clock,
+  };
+  const h = harness([rateLimited(1500), { kind: 'completion', content: WIRE_OUTPUT_TEXT }], { stream: false, sleep: undefined, timers });
+  await h.generate();
+  assert.ok(scheduled.includes(1500), `scheduled ${scheduled.join(', ')}`);
+  assert.ok(scheduled.includes(60_000), 'the overall deadline');
+  assert.equal(clock, 1_001_500);
+  assert.equal(h.requests.length, 2);
 });
 
 test('retry-after in seconds or as an HTTP date when retry-after-ms is absent', () => {

@@ -108,7 +108,11 @@ function safeCode(value: unknown): string | undefined {
   return typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? value : undefined;
 }
 
-/** Parses `retry-after-ms`, then `retry-after` (seconds or an HTTP date). */
+/**
+ * Parses `retry-after-ms`, then `retry-after` (seconds or an HTTP date). A browser can read them
+ * only if the service or its gateway lists them in `Access-Control-Expose-Headers`; without them
+ * the exponential backoff applies.
+ */
 export function retryAfterMs(headers: Headers, now: number): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms !== null && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.ceil(Number(ms));
