@@ -33,9 +33,9 @@ function scenario(key: string): CohortPatient {
 }
 
 function latest(patient: CohortPatient, loinc: string): Observation {
-  const observations = patient.resources.filter(
-    (r: Resource): r is Observation => r.resourceType === 'Observation' && r.status !== 'entered-in-error' && Boolean(r.code.coding?.some((c) => c.code === loinc)),
-  );
+  const observations = patient.resources
+    .filter((r: Resource): r is Observation => r.resourceType === 'Observation')
+    .filter((o) => o.status !== 'entered-in-error' && Boolean(o.code.coding?.some((c) => c.code === loinc)));
   observations.sort((a, b) => String(b.effectiveDateTime).localeCompare(String(a.effectiveDateTime)));
   assert.ok(observations[0], `${patient.key} has ${loinc}`);
   return observations[0];
