@@ -48,7 +48,7 @@ test('scopes are minimal: read-only where the app only reads, create only where 
 
 test('the scopes cover every resource the chart reader and writer need', () => {
   const parsed = scopes.map(parseResourceScope).filter((s) => s !== undefined);
-  for (const need of CURBSIDE_RESOURCE_NEEDS.filter((n) => n.type !== 'Binary')) {
+  for (const need of CURBSIDE_RESOURCE_NEEDS) {
     for (const interaction of need.interactions) {
       const letter = interaction === 'read' ? 'r' : interaction === 'search-type' ? 's' : 'c';
       assert.ok(parsed.some((s) => s.resourceType === need.type && s.permissions.has(letter)), `${need.type} ${interaction}`);
