@@ -1,7 +1,7 @@
 export * from './types.ts';
-export { MODEL_OUTPUT_SCHEMA, MODEL_OUTPUT_SCHEMA_NAME, MODEL_OUTPUT_RESPONSE_FORMAT, parseModelOutput, splitFactIds } from './schema.ts';
+export { MODEL_OUTPUT_SCHEMA, MODEL_OUTPUT_SCHEMA_NAME, MODEL_OUTPUT_RESPONSE_FORMAT, parseModelOutput, splitFactIds, toWireOutput } from './schema.ts';
 export type { ParseResult } from './schema.ts';
-export { buildMessages, CASE_OPEN, CASE_CLOSE } from './prompt.ts';
+export { buildMessages, parseMessages, CASE_OPEN, CASE_CLOSE } from './prompt.ts';
 export type { ChatMessage } from './prompt.ts';
 export { SseDecoder, readSse } from './sse.ts';
 export type { SseEvent } from './sse.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildMessages, CASE_CLOSE, CASE_OPEN } from './prompt.ts';
+import { buildMessages, CASE_CLOSE, CASE_OPEN, parseMessages } from './prompt.ts';
 import { CASE } from '../../test/msw/insight-fixtures.ts';
 
 test('a system message with the role and rules, and a user message with the case inside delimiters', () => {
@@ -36,4 +36,15 @@ test('the prompt stays compact', () => {
   const [system, user] = buildMessages({ task: { kind: 'differential' }, case: CASE });
   const instructions = system!.content.length + user!.content.length - JSON.stringify(CASE).length;
   assert.ok(instructions < 2200, `${instructions} characters of instructions`);
+});
+
+test('parseMessages recovers the task and the case that buildMessages sent, and refuses anything else', () => {
+  const differential = parseMessages(buildMessages({ task: { kind: 'differential' }, case: CASE }));
+  assert.deepEqual(differential, { task: { kind: 'differential' }, case: CASE });
+  const question = 'Does metformin need a dose change at eGFR 28?\nAnd after that?';
+  const evidence = parseMessages(buildMessages({ task: { kind: 'evidence', question }, case: CASE }));
+  assert.deepEqual(evidence?.task, { kind: 'evidence', question: question.trim() });
+  assert.equal(parseMessages([{ role: 'user', content: 'hello' }]), undefined);
+  assert.equal(parseMessages([{ role: 'user', content: `${CASE_OPEN}{not json${CASE_CLOSE}` }]), undefined);
+  assert.equal(parseMessages('nope'), undefined);
 });

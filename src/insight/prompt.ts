@@ -57,3 +57,26 @@ export function buildMessages(request: InsightRequest): ChatMessage[] {
     { role: 'user', content: user },
   ];
 }
+
+/**
+ * The inverse of `buildMessages`, for a model server (the sandbox's) that answers Curbside's
+ * requests: the task and the case, or undefined when the messages are not Curbside's.
+ */
+export function parseMessages(messages: unknown): InsightRequest | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  const user = messages.find((m): m is ChatMessage => typeof m === 'object' && m !== null && (m as ChatMessage).role === 'user' && typeof (m as ChatMessage).content === 'string');
+  if (!user) return undefined;
+  const open = user.content.indexOf(CASE_OPEN);
+  const close = user.content.lastIndexOf(CASE_CLOSE);
+  if (open < 0 || close < open) return undefined;
+  let summary: unknown;
+  try {
+    summary = JSON.parse(user.content.slice(open + CASE_OPEN.length, close));
+  } catch {
+    return undefined;
+  }
+  if (typeof summary !== 'object' || summary === null || (summary as { version?: unknown }).version !== 1) return undefined;
+  const question = /^Question: (.*)$/ms.exec(user.content.slice(0, open))?.[1]?.split('\nThe case is the JSON')[0]?.trim();
+  const task: InsightTask = /^Task: answer the clinician's question/m.test(user.content) && question ? { kind: 'evidence', question } : { kind: 'differential' };
+  return { task, case: summary as InsightRequest['case'] };
+}

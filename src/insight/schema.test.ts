@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MODEL_OUTPUT_RESPONSE_FORMAT, MODEL_OUTPUT_SCHEMA, parseModelOutput, splitFactIds } from './schema.ts';
+import { MODEL_OUTPUT_RESPONSE_FORMAT, MODEL_OUTPUT_SCHEMA, parseModelOutput, splitFactIds, toWireOutput } from './schema.ts';
 import { wireOutput, WIRE_OUTPUT_TEXT } from '../../test/msw/insight-fixtures.ts';
 
 type Schema = Record<string, unknown>;
@@ -114,4 +114,11 @@ test('error messages never quote the model\'s values', () => {
   const broken = parseModelOutput('{"summary": "Jane Doe MRN 555123" oops}');
   assert.equal(broken.ok, false);
   if (!broken.ok) assert.doesNotMatch(broken.error, /Jane|555123/);
+});
+
+test('toWireOutput is the inverse of parseModelOutput', () => {
+  const parsed = parseModelOutput(WIRE_OUTPUT_TEXT);
+  assert.ok(parsed.ok);
+  assert.ok(parsed.output.differential.some((d) => d.supporting.some((f) => f.factIds.length > 1)), 'the fixture has multi-id findings');
+  assert.deepEqual(parseModelOutput(JSON.stringify(toWireOutput(parsed.output))), parsed);
 });

@@ -171,6 +171,18 @@ export function splitFactIds(value: string): string[] {
     .filter((token) => token.length > 0);
 }
 
+/**
+ * A `ModelOutput` in its wire form — what a model server sends back — with each finding's
+ * `factIds` joined into one string as the schema requires. `parseModelOutput` is its inverse.
+ */
+export function toWireOutput(output: ModelOutput): unknown {
+  const finding = (f: ModelOutput['differential'][number]['supporting'][number]) => ({ text: f.text, factIds: f.factIds.join(' ') });
+  return {
+    ...output,
+    differential: output.differential.map((item) => ({ ...item, supporting: item.supporting.map(finding), opposing: item.opposing.map(finding) })),
+  };
+}
+
 function citation(value: unknown, path: string): ModelCitation {
   const c = expectObject(value, path, ['title', 'source', 'year', 'url', 'doi', 'pmid', 'quote']);
   return {
