@@ -10,6 +10,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { constraintsMet, scopesAllowing, type AccessGrant, type Permission, type ResourceScope } from '../scopes.ts';
 import { searchParam, type PatientCompartment } from './definitions.ts';
 import { forbidden } from './outcomes.ts';
+import type { ReferenceLookup } from './search-index.ts';
 
 const VERB: Record<Permission, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
 
@@ -25,6 +26,7 @@ export class AccessPolicy {
   readonly #compartment: PatientCompartment;
   readonly #baseUrl: string;
   readonly #constraintSearches = new Map<string, SearchRequest | null>();
+  readonly #scopesFor = new Map<string, ResourceScope[]>();
 
   constructor(grant: AccessGrant, compartment: PatientCompartment, baseUrl: string) {
     this.#grant = grant;
@@ -71,12 +73,15 @@ export class AccessPolicy {
     return { extraFilters: named ? [] : [this.#compartment.restriction(type, patient)], patient };
   }
 
-  /** For `_include`d resources `permissions` is `['r', 's']`: either lets the caller see it. */
-  assertCanRead(resource: Resource, permissions: Permission[] = ['r']): void {
+  /**
+   * For `_include`d resources `permissions` is `['r', 's']`: either lets the caller see it.
+   * `references` answers compartment membership from the search index when it has the values.
+   */
+  assertCanRead(resource: Resource, permissions: Permission[] = ['r'], references?: ReferenceLookup): void {
     const ref = `${resource.resourceType}/${resource.id ?? ''}`;
     const usable = this.#scopesMetBy(resource, permissions, ref);
     const patient = this.#patientLimit(usable, resource.resourceType);
-    if (patient !== undefined && !this.#compartment.contains(resource, patient)) {
+    if (patient !== undefined && !this.#compartment.contains(resource, patient, references)) {
       throw forbidden(`${ref} is outside the record of Patient/${patient}, the only patient this token may reach`);
     }
   }
@@ -95,7 +100,13 @@ export class AccessPolicy {
   }
 
   #scopes(resourceType: string, permissions: Permission[]): ResourceScope[] {
-    const found = [...new Set(permissions.flatMap((p) => scopesAllowing(this.#grant, resourceType, p)))];
+    // Asked once per resource of a search page: the answer only depends on the grant.
+    const key = `${resourceType} ${permissions.join('')}`;
+    let found = this.#scopesFor.get(key);
+    if (!found) {
+      found = [...new Set(permissions.flatMap((p) => scopesAllowing(this.#grant, resourceType, p)))];
+      this.#scopesFor.set(key, found);
+    }
     if (found.length === 0) {
       const verbs = permissions.map((p) => VERB[p]).join(' or ');
       const p = permissions[0] ?? 'r';

@@ -140,14 +140,21 @@ export class PatientCompartment {
     return { code, operator: Operator.EQUALS, value: `Patient/${patientId}` };
   }
 
-  contains(resource: Resource, patientId: string): boolean {
+  /**
+   * `references`, when given, returns a parameter's reference values as medplum's search extracts
+   * them (or undefined when it does not have them): a `Patient/x` filter matches exactly when they
+   * include `Patient/x`, so the FHIRPath need not run again.
+   */
+  contains(resource: Resource, patientId: string, references?: (code: string) => readonly string[] | undefined): boolean {
     const type = resource.resourceType;
     if (type === 'Patient' && resource.id === patientId) return true;
-    return this.params(type).some((code) =>
-      matchesSearchRequest(resource, {
-        resourceType: type,
-        filters: [{ code, operator: Operator.EQUALS, value: `Patient/${patientId}` }],
-      }),
-    );
+    const target = `Patient/${patientId}`;
+    // medplum would split an id with a comma into two values; leave such an id to it.
+    const lookup = patientId.includes(',') ? undefined : references;
+    return this.params(type).some((code) => {
+      const known = lookup?.(code);
+      if (known) return known.includes(target);
+      return matchesSearchRequest(resource, { resourceType: type, filters: [{ code, operator: Operator.EQUALS, value: target }] });
+    });
   }
 }

@@ -5,7 +5,7 @@
  */
 import './websocket-stub.ts';
 import { OperationOutcomeError, isOk, isResourceType, parseSearchRequest } from '@medplum/core';
-import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { FhirRouter } from '@medplum/fhir-router';
 import type { FhirRequest, HttpMethod } from '@medplum/fhir-router';
 import type * as M from '@medplum/fhirtypes';
 import type { Bundle, CapabilityStatement, Resource } from 'fhir/r4';
@@ -16,6 +16,7 @@ import { PatientCompartment, ensureDefinitions, isServedType } from './definitio
 import { invalid, isNotFound, methodNotAllowed, notFound, serverError, statusOf } from './outcomes.ts';
 import { resolveWithinBundle } from './references.ts';
 import { SandboxRepository } from './repository.ts';
+import { IndexedStore, type SearchIndexStats } from './search-index.ts';
 import type { PageLimits } from './search.ts';
 
 export interface FhirHttpRequest {
@@ -44,6 +45,11 @@ export interface FhirServerOptions {
   defaultPageSize?: number;
   /** Larger `_count` values are clamped to this (1000). */
   maxPageSize?: number;
+  /**
+   * Per-patient search index and paging without re-searching (default true); false leaves every
+   * search to medplum's linear scan, for comparisons.
+   */
+  searchIndex?: boolean;
 }
 
 export interface FhirServer {
@@ -61,6 +67,8 @@ export interface FhirServer {
   readUnchecked<T extends Resource>(type: string, id: string): Promise<T | undefined>;
   /** Every match, unpaged unless the query sets `_count`/`_offset`. */
   searchUnchecked<T extends Resource>(type: string, query: string): Promise<T[]>;
+  /** How many searches the index answered by scanning a patient's resources or from a kept result; undefined without the index. */
+  searchIndexStats(): Readonly<SearchIndexStats> | undefined;
 }
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -86,7 +94,7 @@ class SandboxFhirServer implements FhirServer {
   readonly #basePath: string;
   readonly #limits: PageLimits;
   readonly #compartment: PatientCompartment;
-  readonly #store = new MemoryRepository();
+  readonly #store: IndexedStore;
   readonly #router = new FhirRouter();
   readonly #capability: M.CapabilityStatement;
 
@@ -100,6 +108,7 @@ class SandboxFhirServer implements FhirServer {
     }
     this.#limits = { defaultCount, maxCount };
     this.#compartment = patientCompartment;
+    this.#store = new IndexedStore(patientCompartment, { indexed: options.searchIndex !== false });
     this.#capability = buildCapabilityStatement({
       baseUrl: this.#baseUrl,
       authorizeUrl: options.authorizeUrl,
@@ -127,15 +136,8 @@ class SandboxFhirServer implements FhirServer {
       if (!isServedType(String(resource?.resourceType))) throw new Error(`load: cannot store a resource of type ${String(resource?.resourceType)}`);
       return structuredClone(resource) as M.Resource;
     });
-    const store = this.#store;
     // Checked above: medplum's withSeeding does not reset its flag if the callback throws.
-    await store.withSeeding(async () => {
-      for (const copy of copies) {
-        // The store's update writes under the given id whether or not it exists yet.
-        if (copy.id) await store.updateResource(copy);
-        else await store.createResource(copy);
-      }
-    });
+    await this.#store.seed(copies);
   }
 
   async loadTransaction(bundle: Bundle): Promise<{ patientIds: string[] }> {
@@ -162,6 +164,11 @@ class SandboxFhirServer implements FhirServer {
     const search = query.replace(/^\?/, '');
     const request = parseSearchRequest(search ? `${type}?${search}` : type);
     return (await this.#repository(undefined).searchAll(request)) as unknown as T[];
+  }
+
+  searchIndexStats(): Readonly<SearchIndexStats> | undefined {
+    const stats = this.#store.index?.stats;
+    return stats ? { ...stats } : undefined;
   }
 
   #repository(policy: AccessPolicy | undefined): SandboxRepository {

@@ -10,7 +10,6 @@ import type { Operation, SearchRequest, WithId } from '@medplum/core';
 import { FhirRepository } from '@medplum/fhir-router';
 import type {
   CreateResourceOptions,
-  MemoryRepository,
   SearchOptions,
   TransactionOptions,
   UpdateResourceOptions,
@@ -19,10 +18,11 @@ import type { Bundle, BundleEntry, Parameters, Reference, Resource } from '@medp
 import type { AccessPolicy } from './access.ts';
 import { isNotFound, methodNotAllowed, notFound, notSupported } from './outcomes.ts';
 import { resolveReferences } from './references.ts';
+import type { IndexedStore } from './search-index.ts';
 import { engineSortOrder, pageLinks, prepareSearch, type PageLimits } from './search.ts';
 
 export interface RepositoryContext {
-  readonly store: MemoryRepository;
+  readonly store: IndexedStore;
   readonly baseUrl: string;
   readonly limits: PageLimits;
   /** Absent for the server's own seeding, which is unchecked. */
@@ -122,7 +122,8 @@ export class SandboxRepository extends FhirRepository {
     const effective: SearchRequest<T> = plan?.extraFilters.length
       ? { ...prepared, filters: [...(prepared.filters ?? []), ...plan.extraFilters] }
       : prepared;
-    const bundle = await store.search(engineSortOrder(effective));
+    // The index answers searches limited to one patient; anything else takes medplum's scan.
+    const bundle = (await store.index?.search(effective, plan?.patient)) ?? (await store.search(engineSortOrder(effective)));
 
     let entries = bundle.entry ?? [];
     if (policy) {
@@ -134,7 +135,7 @@ export class SandboxRepository extends FhirRepository {
           // Already narrowed by the query; this only guards against a filter that missed.
           if (!plan?.patient) return true;
           try {
-            policy.assertCanRead(resource, ['r', 's']);
+            policy.assertCanRead(resource, ['r', 's'], store.index?.references(resource));
             return true;
           } catch {
             return false;
