@@ -143,6 +143,16 @@ function daysAgo(time: string | undefined, reference: number): number | undefine
   return rounded === 0 ? 0 : rounded;
 }
 
+/**
+ * Four significant digits, never cutting into the whole part (12345.6 → 12346, 27.1321 → 27.13):
+ * more than any lab reports, and unit conversions leave long fractions.
+ */
+export function compactNumber(value: number): number {
+  if (Number.isInteger(value) || !Number.isFinite(value)) return value;
+  const whole = Math.abs(value) >= 1 ? Math.floor(Math.log10(Math.abs(value))) + 1 : 0;
+  return Number(value.toPrecision(Math.min(21, Math.max(4, whole))));
+}
+
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, V>);
 }
@@ -249,8 +259,8 @@ function seriesPlan(texts: Texts, series: ObservationSeries, reference: number):
     display: codedText(texts, series.display),
     category: series.category,
     ...optional('unit', series.unit === undefined ? undefined : codedText(texts, series.unit)),
-    ...optional('referenceLow', range?.low),
-    ...optional('referenceHigh', range?.high),
+    ...optional('referenceLow', range?.low === undefined ? undefined : compactNumber(range.low)),
+    ...optional('referenceHigh', range?.high === undefined ? undefined : compactNumber(range.high)),
     ...optional('abnormal', series.abnormal),
     ...optional('trend', series.trend),
     totalPoints: series.points.length,
@@ -262,7 +272,8 @@ function seriesPlan(texts: Texts, series: ObservationSeries, reference: number):
       const p = series.points[index]!;
       const flags = [p.comparator, p.interpretation && p.interpretation !== 'N' ? p.interpretation : undefined].filter(Boolean).join(' ');
       const ago = daysAgo(p.time, reference) ?? 0;
-      c = candidate<CaseSeriesPoint>(p.reference, (id) => ({ id, daysAgo: ago, value: p.value, ...optional('flag', flags) }));
+      const value = compactNumber(p.value);
+      c = candidate<CaseSeriesPoint>(p.reference, (id) => ({ id, daysAgo: ago, value, ...optional('flag', flags) }));
       prepared[index] = c;
     }
     return c;

@@ -112,6 +112,11 @@ const UNIT = '(?:,?\\s*(?:Apt|Apartment|Unit|Suite|Ste|Flat|Cottage|Room|Rm|Bldg
 const IDENTIFIER_LABEL =
   "MRN|MR\\s?#|MR\\s?No\\.?|Medical\\s+record(?:\\s+(?:number|no\\.?|#))?|Patient\\s+(?:ID|number)|Acct\\.?|Account(?:\\s+(?:number|no\\.?|#))?|Member\\s+(?:ID|number)|Subscriber\\s+(?:ID|number)|Policy(?:\\s+(?:number|no\\.?|#))?|Insurance\\s+(?:ID|number)|Medicaid(?:\\s+(?:ID|number))?|Medicare(?:\\s+(?:ID|number))?|NHS(?:\\s+number)?|Health\\s+card|Driver[’']?s\\s+licen[cs]e(?:\\s+(?:number|no\\.?|#))?|Passport(?:\\s+(?:number|no\\.?))?|Encounter\\s+(?:ID|number)|Visit\\s+(?:ID|number)|FIN|CSN|Accession(?:\\s+(?:number|no\\.?))?|Specimen\\s+(?:ID|number)|Device\\s+(?:ID|serial)|Serial(?:\\s+(?:number|no\\.?))?|VIN|ID";
 
+/** A sentence's closing punctuation after a URL is not part of it. */
+function urlKeepingPunctuation(match: string): string {
+  return `[url]${/[.,;:!?)\]]+$/u.exec(match)?.[0] ?? ''}`;
+}
+
 /** After a label, a value with at least three digits that is not a measurement ("112.5"). */
 function looksLikeIdentifier(value: string): boolean {
   return value.length >= 4 && (value.match(/\d/g)?.length ?? 0) >= 3 && !/^\d+\.\d+$/.test(value);
@@ -119,12 +124,12 @@ function looksLikeIdentifier(value: string): boolean {
 
 const PATTERN_RULES: readonly PatternRule[] = [
   // URLs and emails first: they contain names, digits and dots that later rules would half-match.
-  { kind: 'url', pattern: /\b(?:https?|ftp|file):\/\/[^\s<>"'`]+|\bwww\.[^\s<>"'`]+/giu, replace: placeholder('[url]') },
+  { kind: 'url', pattern: /\b(?:https?|ftp|file):\/\/[^\s<>"'`]+|\bwww\.[^\s<>"'`]+/giu, replace: urlKeepingPunctuation },
   { kind: 'email', pattern: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu, replace: placeholder('[email]') },
   {
     kind: 'url',
     pattern: /(?<![\p{L}\p{N}@.-])(?:[a-z0-9-]+\.)+(?:com|org|net|edu|gov|mil|io|co|us|uk|ie|de|fr|ca|au|info|biz|health|care|app)(?:\/[^\s<>"'`]*)?(?![\p{L}\p{N}])/giu,
-    replace: placeholder('[url]'),
+    replace: urlKeepingPunctuation,
   },
   { kind: 'identifier', pattern: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/giu, replace: placeholder('[id]') },
   { kind: 'ssn', pattern: /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])|\b(?:SSN|social\s+security(?:\s+(?:number|no\.?))?)\s*[:#]?\s*\d{9}\b/giu, replace: placeholder('[ssn]') },
@@ -176,7 +181,8 @@ const PATTERN_RULES: readonly PatternRule[] = [
   },
   {
     kind: 'identifier',
-    pattern: new RegExp(`${B}(${IDENTIFIER_LABEL})(\\s*(?:[:#=]|\\bis\\b|\\bnumber\\b)?\\s*)([A-Z0-9][A-Z0-9./-]{2,})${E}`, 'giu'),
+    // The label is followed by punctuation or a space, never directly by the value ("ida-03" is no "ID").
+    pattern: new RegExp(`${B}(${IDENTIFIER_LABEL})(\\s*[:#=]\\s*|\\s+(?:is\\s+|number\\s+)?)([A-Z0-9][A-Z0-9./-]+[A-Z0-9])${E}`, 'giu'),
     replace: (_match, label, gap, value) => (looksLikeIdentifier(value ?? '') ? `${label}${gap}[id]` : null),
   },
   // Unlabelled identifiers: six or more digits in a row, or letters and at least five digits.
@@ -309,7 +315,7 @@ function shortPartsPattern(names: readonly string[]): RegExp | undefined {
 // ─── The scrubber ───────────────────────────────────────────────────────────────────────────
 
 function tally(counts: RedactionCounts, kind: RedactionKind, n = 1): void {
-  counts[kind] = (counts[kind] ?? 0) + n;
+  if (n > 0) counts[kind] = (counts[kind] ?? 0) + n;
 }
 
 function applyRule(text: string, rule: PatternRule, counts: RedactionCounts): string {

@@ -57,7 +57,7 @@ const SEPARATOR_RUN = /([-=_*#~+<>|\\/])\1{2,}/gu;
 /** Words that name a conversation role; ordinary note headings ("Context:", "Instructions:") are not among them. */
 const ROLE_WORDS = 'system|assistant|user|developer|human|ai|bot|tool|prompt|chatgpt|gpt|claude|gemini|llm|copilot';
 /** A role label opening a line, in `system:`, `[system]`, `(system)` or heading form. */
-const ROLE_LABEL = new RegExp(`^([ \\t>*#-]*)(?:[[(]\\s*)?(${ROLE_WORDS})(?:\\s*[\\])])?\\s*(?::|-(?=\\s)|$)`, 'gimu');
+const ROLE_LABEL = new RegExp(`^([ \\t>*#-]*)(?:[[(]\\s*(${ROLE_WORDS})\\s*[\\])](?:\\s*:)?|(${ROLE_WORDS})\\s*(?::|-(?=\\s)|$))`, 'gimu');
 
 /**
  * Phrasings that address the reader as a model. Each is a pattern over a sentence; they are
@@ -78,8 +78,8 @@ const INSTRUCTION_LIKE: readonly RegExp[] = [
   /\b(?:end|begin|start)\s+of\s+(?:the\s+)?(?:note|document|text|data|context|input|chart|record|system\s+prompt)\b/iu,
 ];
 
-/** Sentences: up to a stop, or a line break, keeping the stop. */
-const SENTENCE = /[^.!?\n]+[.!?]*["'”’)]*|[.!?]+/gu;
+/** Sentences: up to a stop or a line break, keeping the stop; Curbside's own markers stand apart, so markers never nest. */
+const SENTENCE = /⟦[^⟧]*⟧|[^.!?\n⟦]+[.!?]*["'”’)]*|[.!?]+/gu;
 
 /**
  * Applies rules 1–3 to one piece of chart text. The result contains no ⟦ ⟧ of its own except the
@@ -113,16 +113,16 @@ export function neutralise(input: string, counts: NeutralisedCounts): string {
     tally(counts, 'separator');
     return char;
   });
-  text = text.replace(ROLE_LABEL, (_label, lead: string, role: string) => {
+  text = text.replace(ROLE_LABEL, (_label, lead: string, bracketed?: string, bare?: string) => {
     tally(counts, 'role-label');
-    return `${lead}${QUOTE_OPEN}quoted role label "${role}"${QUOTE_CLOSE}`;
+    return `${lead}${QUOTE_OPEN}quoted role label "${bracketed ?? bare ?? ''}"${QUOTE_CLOSE}`;
   });
   return flagInstructionLike(text, counts);
 }
 
 function flagInstructionLike(text: string, counts: NeutralisedCounts): string {
   return text.replace(SENTENCE, (sentence) => {
-    if (!INSTRUCTION_LIKE.some((p) => p.test(sentence))) return sentence;
+    if (sentence.startsWith(QUOTE_OPEN) || !INSTRUCTION_LIKE.some((p) => p.test(sentence))) return sentence;
     tally(counts, 'instruction-like');
     const lead = /^\s*/u.exec(sentence)?.[0] ?? '';
     const body = sentence.slice(lead.length).replace(/\s+$/u, '');
