@@ -376,6 +376,11 @@ function byTimeDescending<T>(items: readonly T[], time: (item: T) => string | un
     .map((x) => x.item);
 }
 
+/** By code unit, not locale: the order must not depend on the browser's language. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 const CATEGORY_ORDER: Readonly<Record<CaseSeries['category'], number>> = { 'vital-signs': 0, laboratory: 1, other: 2 };
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -427,7 +432,7 @@ export function buildCaseSummary(chart: PatientChart, options: CaseSummaryOption
   const series = Object.keys(chart.series)
     .map((key) => chart.series[key]!)
     .filter((s) => s.points.length > 0)
-    .sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || a.display.localeCompare(b.display) || a.code.localeCompare(b.code))
+    .sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || compareText(a.display, b.display) || compareText(a.code, b.code))
     .map((s) => seriesPlan(texts, s, reference));
   const textsNewestFirst = byTimeDescending(chart.textResults, (t) => t.time);
   const latestTextCodes = new Set<string>();

@@ -66,7 +66,7 @@ export function describePayload(prepared: SanitisedCase): PayloadDescription {
   const removed = (Object.keys(prepared.removed) as RemovalKind[])
     .map((kind) => ({ kind, label: REMOVAL_LABELS[kind], count: prepared.removed[kind] ?? 0 }))
     .filter((line) => line.count > 0)
-    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+    .sort((a, b) => b.count - a.count || (a.label < b.label ? -1 : 1));
   return {
     json: serializeCaseSummary(summary),
     tokens: {

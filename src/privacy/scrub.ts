@@ -334,7 +334,8 @@ export function createScrubber(context: ScrubContext): Scrubber {
   const names = context.names.filter((n) => n.trim() !== '');
   const wholeAndParts = namePattern(names);
   const shortParts = shortPartsPattern(names);
-  const known = [...context.values].filter((v) => v.value.trim().length >= 3).sort((a, b) => b.value.length - a.value.length || a.value.localeCompare(b.value));
+  // Longest first, so a line is removed whole before a shorter value inside it.
+  const known = [...context.values].filter((v) => v.value.trim().length >= 3).sort((a, b) => b.value.length - a.value.length || (a.value < b.value ? -1 : 1));
   const knownPatterns = known.map((v) => ({
     kind: v.kind,
     pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(foldText(v.value.trim())).replace(/\s+/g, '[\\s,]+')}(?![\\p{L}\\p{N}])`, 'gu'),
