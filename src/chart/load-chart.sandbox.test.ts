@@ -5,7 +5,8 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Resource } from 'fhir/r4';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { Bundle, Resource } from 'fhir/r4';
 import { createFhirServer, type FhirServer } from '../../launch/sandbox/fhir/index.ts';
 import { AWKWARD_DATA, type Cohort, type CohortPatient, generateCohort, SCENARIO_FACTS } from '../../launch/sandbox/cohort/index.ts';
 import { makeGrant } from '../../launch/sandbox/scopes.ts';
@@ -280,5 +281,40 @@ describe('loadChart against the sandbox FHIR engine', () => {
     assert.equal(chart.sections.allergies.status === 'unavailable' && chart.sections.allergies.cause, 'forbidden');
     assert.equal(chart.sections.problems.status, 'ready');
     assert.ok(chart.medications.length > 0);
+  });
+});
+
+describe('Conditions without a category (Synthea)', () => {
+  const syntheaDir = new URL('../../../shared/fixtures/synthea/', import.meta.url);
+  const haveSynthea = existsSync(syntheaDir);
+
+  test('are found by one uncategorised search, after the category searches came back empty', { skip: haveSynthea ? false : 'Synthea fixtures absent' }, async () => {
+    const file = readdirSync(syntheaDir).find((f) => f.startsWith('Judson_Eichmann'))!;
+    const bundle = JSON.parse(readFileSync(new URL(file, syntheaDir), 'utf8')) as Bundle;
+    const expected = bundle.entry!.filter((e) => e.resource?.resourceType === 'Condition').length;
+    const { patientIds } = await server.loadTransaction(bundle);
+    const patientId = patientIds[0]!;
+    const grant = makeGrant({ clientId: 'curbside-sandbox', scopes: APP_SCOPES, patient: patientId, expiresAt: Date.now() + 3_600_000 });
+    const urls: string[] = [];
+    const fhir: FhirRequester = {
+      async request<T>(url: string): Promise<T> {
+        urls.push(url);
+        const response = await server.handle({ method: 'GET', url: new URL(url, `${BASE}/`), headers: {} }, grant);
+        if (response.status >= 400) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+        return response.body as T;
+      },
+    };
+    const { chart, stats } = await loadChart(fhir, { fhirBase: BASE, patientId, needPatientBanner: false, grantedScopes: APP_SCOPES }, { asOf: AS_OF_DATE });
+    assert.ok(expected > 0);
+    assert.equal(chart.problems.length, expected);
+    assert.equal(urls.filter((u) => u.startsWith('Condition?') && !u.includes('category=')).length, 1);
+    assert.ok(stats.criticalPathDepth >= 2, 'the fallback waited for the category searches');
+  });
+
+  test('are not searched for when the category searches found problems', async () => {
+    const patient = patientFor('ckd-progression');
+    const fhir = sandboxRequester(patient, APP_SCOPES);
+    await loadChart(fhir, contextFor(patient), { asOf: AS_OF_DATE });
+    assert.equal(fhir.urls.filter((u) => u.startsWith('Condition?') && !u.includes('category=')).length, 0);
   });
 });

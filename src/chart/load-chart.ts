@@ -285,6 +285,26 @@ class ChartLoader {
         if (run.value.offBase) caveats.push(offBaseCaveat(q.label));
       }
     });
+    // Some sources (Synthea among them) write Conditions without a category, which no category
+    // search finds. Only when the categorised searches found nothing is one uncategorised search
+    // worth its round trip; Oracle can return hundreds of Conditions unpaged on it.
+    const uncategorised: SearchQuery = { type: 'Condition', params: [['patient', patient], ['_count', String(this.#pageSize)]] };
+    if (problems.size === 0 && this.#grant.allows('Condition', 's', uncategorised.params)) {
+      const waited = Math.max(...runs.map((run) => (run.status === 'fulfilled' ? run.value.depth : 1)));
+      const run = await this.requests.search(
+        uncategorised,
+        (resources) => {
+          for (const resource of resources) {
+            const problem = readCondition(resource);
+            if (problem === undefined) skipped += 1;
+            else if (problem !== EXCLUDED && !problems.has(problem.reference)) problems.set(problem.reference, problem);
+          }
+        },
+        undefined,
+        waited + 1,
+      );
+      truncated ||= run.truncated;
+    }
     this.#problems = deepFreeze([...problems.values()].sort(byProblemOrder));
     return ready(skipped, truncated, caveats);
   }

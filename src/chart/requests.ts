@@ -106,12 +106,13 @@ export class ChartRequests {
 
   /**
    * Runs a search and follows `next` links while `keepGoing` says so. Each page's resources
-   * (outcome entries removed) go to `onPage` with the page's depth.
+   * (outcome entries removed) go to `onPage` with the page's depth. `startDepth` is the depth
+   * of its first request: more than 1 when it had to wait for earlier answers.
    */
-  async search(query: SearchQuery, onPage: (resources: unknown[], depth: number) => void, keepGoing: () => boolean = () => true): Promise<SearchRun> {
+  async search(query: SearchQuery, onPage: (resources: unknown[], depth: number) => void, keepGoing: () => boolean = () => true, startDepth = 1): Promise<SearchRun> {
     let url = `${query.type}?${new URLSearchParams(query.params as Array<[string, string]>).toString()}`;
     const seen = new Set([url]);
-    let depth = 1;
+    let depth = startDepth;
     try {
       for (let page = 1; ; page++) {
         const body = await this.get(url, depth);
