@@ -15,6 +15,8 @@ import { AuthorizationServer, type AuthSettings, type PickerPatient } from './au
 import { registerFromManifest } from './registration.ts';
 import { createFhirServer, type FhirServer } from './fhir/index.ts';
 import { generateCohort } from './cohort/index.ts';
+import { answerChatCompletion, DEFAULT_MODEL_FAULTS, type ModelFaults } from './model/model-endpoint.ts';
+import { REFERENCE_ENGINE_VERSION, runReferenceEngine } from '../../src/insight/reference-engine/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = resolve(here, '../..');
@@ -30,6 +32,8 @@ export interface FaultSettings {
 export interface SandboxSettings extends AuthSettings, FaultSettings {
   /** Whether launches tell the app to show its own patient banner. */
   needPatientBanner: boolean;
+  /** How the sandbox's model endpoint misbehaves. */
+  model: ModelFaults;
 }
 
 export interface SandboxOptions {
@@ -87,6 +91,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   latencyMs: 0,
   failTypes: {},
   needPatientBanner: true,
+  model: DEFAULT_MODEL_FAULTS,
 };
 
 /**
@@ -140,7 +145,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const settings: SandboxSettings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const settings: SandboxSettings = { ...DEFAULT_SETTINGS, ...options.settings, model: { ...DEFAULT_MODEL_FAULTS, ...options.settings?.model } };
   const ehrServer = createServer();
   const ehrPort = await listen(ehrServer, options.ehrPort ?? 0);
   const ehrOrigin = `http://localhost:${ehrPort}`;
@@ -243,8 +248,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'access-control-allow-origin': origin,
       vary: 'Origin',
       'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-      'access-control-allow-headers': 'authorization, content-type, accept, if-none-exist, if-match, if-none-match, prefer, x-request-id',
-      'access-control-expose-headers': 'location, content-location, etag, last-modified, www-authenticate, retry-after',
+      'access-control-allow-headers': 'authorization, api-key, content-type, accept, if-none-exist, if-match, if-none-match, prefer, x-request-id',
+      'access-control-expose-headers': 'location, content-location, etag, last-modified, www-authenticate, retry-after, retry-after-ms',
       'access-control-max-age': '600',
     };
   };
@@ -296,6 +301,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     const out = await fhir.handle({ method: req.method ?? 'GET', url: new URL(url.pathname + url.search, ehrOrigin), headers, body }, check.grant);
     return sendFhir(req, res, out.status, out.body, out.headers);
+  }
+
+  /** The sandbox's model server: OpenAI-compatible, answered by the reference engine. */
+  async function handleModel(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return sendJson(req, res, 400, { error: { code: 'invalid_json', message: 'The request body is not JSON.', type: 'invalid_request_error' } });
+    }
+    const reply = await answerChatCompletion(body, {
+      answer: (request) => runReferenceEngine(request),
+      modelName: `curbside-reference-engine-${REFERENCE_ENGINE_VERSION}`,
+      faults: settings.model,
+    });
+    if (!reply.stream) return send(req, res, reply.status, reply.headers, reply.body);
+    res.writeHead(reply.status, { ...corsHeaders(req), ...reply.headers });
+    let closed = false;
+    res.on('close', () => (closed = true));
+    for await (const line of reply.stream) {
+      if (closed) break;
+      res.write(line);
+    }
+    res.end();
   }
 
   async function handleEhrApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -358,12 +387,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', ehrOrigin);
     const started = url.pathname;
     res.on('finish', () => {
-      if (started.startsWith('/fhir') || started.startsWith('/auth')) log(req.method ?? 'GET', started, res.statusCode);
+      if (started.startsWith('/fhir') || started.startsWith('/auth') || started.startsWith('/model')) log(req.method ?? 'GET', started, res.statusCode);
     });
     (async () => {
       if (req.method === 'OPTIONS') {
         // A CORS preflight is a round trip like any other: it pays the added latency too.
-        if (url.pathname.startsWith('/fhir') || url.pathname.startsWith('/auth/')) await delay();
+        if (url.pathname.startsWith('/fhir') || url.pathname.startsWith('/auth/') || url.pathname.startsWith('/model/')) await delay();
         return send(req, res, 204, {});
       }
       if (url.pathname === '/fhir' || url.pathname.startsWith('/fhir/')) return handleFhir(req, res, url);
@@ -377,6 +406,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (out) return send(req, res, out.status, out.headers, out.body);
         return sendJson(req, res, 404, { error: 'not_found' });
       }
+      if (url.pathname === '/model/v1/chat/completions' && req.method === 'POST') return handleModel(req, res);
       if (url.pathname.startsWith('/ehr/') && (await handleEhrApi(req, res, url))) return;
       const file = SHELL_FILES[url.pathname];
       if (file && req.method === 'GET') {
