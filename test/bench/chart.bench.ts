@@ -96,6 +96,39 @@ export async function benchCurbsideChart(sandbox: Sandbox, chromium: TestBrowser
   return row('curbside', patient, latencyMs, times, median(depths), median(requests), median(bytes), median(heaps));
 }
 
+/**
+ * The naive loader, as page-side source: tsx's transform would wrap named functions in a helper
+ * the page doesn't have. It reads the session's token where fhirclient keeps it (the app never
+ * exposes it), then requests each type in turn and follows every `next` link before the next type.
+ */
+const NAIVE_LOADER = `async ({ fhirBase, patientId, encounterId }) => {
+  let token = '';
+  for (let k = 0; k < sessionStorage.length; k++) {
+    try {
+      const state = JSON.parse(sessionStorage.getItem(sessionStorage.key(k)) || '');
+      if (state && state.tokenResponse && state.tokenResponse.access_token) token = state.tokenResponse.access_token;
+    } catch (e) {}
+  }
+  async function get(url) {
+    const response = await fetch(url, { headers: { authorization: 'Bearer ' + token, accept: 'application/fhir+json' } });
+    return response.json();
+  }
+  const started = performance.now();
+  await get(fhirBase + '/Patient/' + patientId);
+  if (encounterId) await get(fhirBase + '/Encounter/' + encounterId);
+  let searches = 0;
+  for (const type of ['Condition', 'Observation', 'MedicationRequest', 'AllergyIntolerance', 'DocumentReference', 'DiagnosticReport']) {
+    let url = fhirBase + '/' + type + '?patient=' + patientId;
+    while (url) {
+      const bundle = await get(url);
+      searches++;
+      const next = (bundle.link || []).find((l) => l.relation === 'next');
+      url = next ? next.url : undefined;
+    }
+  }
+  return { elapsed: performance.now() - started, searches };
+}`;
+
 export async function benchNaiveChart(sandbox: Sandbox, chromium: TestBrowser, patient: SandboxPatient, latencyMs: number, runs: number): Promise<ChartBenchRow> {
   const times: number[] = [];
   const requests: number[] = [];
@@ -109,38 +142,10 @@ export async function benchNaiveChart(sandbox: Sandbox, chromium: TestBrowser, p
       await frame.waitForFunction(() => performance.getEntriesByName('curbside:chart-summary').length > 0, undefined, { timeout: 120_000 });
       sandbox.settings.latencyMs = latencyMs;
       const before = fhirRequests.length;
-      const result = await frame.evaluate(
-        async ({ fhirBase, patientId, encounterId }) => {
-          // The bench reads the session's token where fhirclient keeps it; the app never exposes it.
-          let token = '';
-          for (let k = 0; k < sessionStorage.length; k++) {
-            try {
-              const state = JSON.parse(sessionStorage.getItem(sessionStorage.key(k)!) ?? '') as { tokenResponse?: { access_token?: string } };
-              if (state.tokenResponse?.access_token) token = state.tokenResponse.access_token;
-            } catch {
-              // not fhirclient state
-            }
-          }
-          const get = async (url: string): Promise<{ link?: Array<{ relation: string; url: string }> }> => {
-            const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/fhir+json' } });
-            return response.json();
-          };
-          const started = performance.now();
-          await get(`${fhirBase}/Patient/${patientId}`);
-          if (encounterId) await get(`${fhirBase}/Encounter/${encounterId}`);
-          let count = 0;
-          for (const type of ['Condition', 'Observation', 'MedicationRequest', 'AllergyIntolerance', 'DocumentReference', 'DiagnosticReport']) {
-            let url: string | undefined = `${fhirBase}/${type}?patient=${patientId}`;
-            while (url) {
-              const bundle = await get(url);
-              count++;
-              url = bundle.link?.find((l) => l.relation === 'next')?.url;
-            }
-          }
-          return { elapsed: performance.now() - started, searches: count };
-        },
-        { fhirBase: sandbox.fhirBase, patientId: patient.id, encounterId: patient.encounterId },
-      );
+      const result = (await frame.evaluate(NAIVE_LOADER, { fhirBase: sandbox.fhirBase, patientId: patient.id, encounterId: patient.encounterId ?? null })) as {
+        elapsed: number;
+        searches: number;
+      };
       sandbox.settings.latencyMs = 0;
       const mine = fhirRequests.slice(before);
       times.push(result.elapsed);
