@@ -21,11 +21,54 @@ export interface EhrConfig {
   readonly standaloneScope?: string;
   readonly pkce: PkceMode;
   readonly writeProfile: WriteProfile;
+  /** Key of the model in `models` this EHR's clinicians use; the built-in reference engine when absent. */
+  readonly model?: string;
 }
+
+/**
+ * A model Curbside can ask. Endpoints may contain `{issOrigin}`, replaced by the launching FHIR
+ * server's origin (the sandbox serves its model beside its FHIR API). Anything in this file is
+ * visible to every browser that loads Curbside: an `apiKey` here must be a gateway key that is
+ * worthless outside this use, never a model provider's account key.
+ */
+export type ModelConfig =
+  | { readonly kind: 'reference-engine' }
+  | {
+      readonly kind: 'openai-compatible';
+      readonly endpoint: string;
+      readonly model: string;
+      readonly name: string;
+      readonly version: string;
+      /** True when the endpoint serves Curbside's reference engine (the sandbox), so the UI says so. */
+      readonly builtIn?: boolean;
+      readonly apiKey?: string;
+      readonly apiKeyHeader?: string;
+      readonly stream?: boolean;
+      readonly timeoutMs?: number;
+    }
+  | {
+      readonly kind: 'azure-foundry';
+      readonly endpoint: string;
+      /** The deployment name. */
+      readonly model: string;
+      readonly name?: string;
+      readonly version?: string;
+      /** Entra ID app registration of Curbside. */
+      readonly clientId: string;
+      readonly authority: string;
+      readonly scopes?: readonly string[];
+      /** Pages on Curbside's own origin that complete the sign-in popup (see README). */
+      readonly redirectUri: string;
+      readonly popupRelayUri: string;
+      readonly timeoutMs?: number;
+    };
 
 export interface RuntimeConfig {
   readonly ehrs: readonly EhrConfig[];
+  readonly models: Readonly<Record<string, ModelConfig>>;
 }
+
+export const EMBEDDED_MODEL: ModelConfig = { kind: 'reference-engine' };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -47,6 +90,10 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
   if (typeof json !== 'object' || json === null || !Array.isArray((json as { ehrs?: unknown }).ehrs)) {
     throw new ConfigError('The runtime configuration must be an object with an "ehrs" array.');
   }
+  const rawModels = (json as { models?: unknown }).models ?? {};
+  if (typeof rawModels !== 'object' || rawModels === null || Array.isArray(rawModels)) throw new ConfigError('"models" must be an object keyed by model name.');
+  const models: Record<string, ModelConfig> = {};
+  for (const [key, value] of Object.entries(rawModels)) models[key] = parseModel(value, `models.${key}`);
   const seen = new Set<string>();
   const ehrs = (json as { ehrs: unknown[] }).ehrs.map((raw, index): EhrConfig => {
     const where = `ehrs[${index}]`;
@@ -68,6 +115,8 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
       throw new ConfigError(`${where}: "writeProfile" must be one of ${WRITE_PROFILES.join(', ')}.`);
     }
     const standaloneScope = entry.standaloneScope === undefined ? undefined : requireString(entry, 'standaloneScope', where);
+    const model = entry.model === undefined ? undefined : requireString(entry, 'model', where);
+    if (model !== undefined && !models[model]) throw new ConfigError(`${where}: "model" names "${model}", which is not in "models".`);
     return {
       id,
       label: typeof entry.label === 'string' && entry.label ? entry.label : id,
@@ -77,9 +126,78 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
       ...(standaloneScope ? { standaloneScope } : {}),
       pkce,
       writeProfile,
+      ...(model ? { model } : {}),
     };
   });
-  return { ehrs };
+  return { ehrs, models };
+}
+
+function parseModel(raw: unknown, where: string): ModelConfig {
+  if (typeof raw !== 'object' || raw === null) throw new ConfigError(`${where} must be an object.`);
+  const entry = raw as Record<string, unknown>;
+  const url = (field: string): string => {
+    const value = requireString(entry, field, where);
+    if (!/^https:\/\/|^http:\/\/(localhost|127\.0\.0\.1)[:/]|^\{issOrigin\}\//.test(value)) {
+      throw new ConfigError(`${where}: "${field}" must be an https URL (http only on localhost).`);
+    }
+    return value;
+  };
+  const optionalNumber = (field: string): number | undefined => {
+    const value = entry[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !(value > 0)) throw new ConfigError(`${where}: "${field}" must be a positive number.`);
+    return value;
+  };
+  switch (entry.kind) {
+    case 'reference-engine':
+      return { kind: 'reference-engine' };
+    case 'openai-compatible': {
+      const timeoutMs = optionalNumber('timeoutMs');
+      return {
+        kind: 'openai-compatible',
+        endpoint: url('endpoint'),
+        model: requireString(entry, 'model', where),
+        name: requireString(entry, 'name', where),
+        version: requireString(entry, 'version', where),
+        ...(entry.builtIn === true ? { builtIn: true } : {}),
+        ...(typeof entry.apiKey === 'string' && entry.apiKey ? { apiKey: entry.apiKey } : {}),
+        ...(typeof entry.apiKeyHeader === 'string' && entry.apiKeyHeader ? { apiKeyHeader: entry.apiKeyHeader } : {}),
+        ...(entry.stream === false ? { stream: false } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      };
+    }
+    case 'azure-foundry': {
+      const timeoutMs = optionalNumber('timeoutMs');
+      const scopes = entry.scopes === undefined ? undefined : Array.isArray(entry.scopes) && entry.scopes.every((x) => typeof x === 'string') ? (entry.scopes as string[]) : undefined;
+      if (entry.scopes !== undefined && !scopes) throw new ConfigError(`${where}: "scopes" must be an array of strings.`);
+      return {
+        kind: 'azure-foundry',
+        endpoint: url('endpoint'),
+        model: requireString(entry, 'model', where),
+        ...(typeof entry.name === 'string' ? { name: entry.name } : {}),
+        ...(typeof entry.version === 'string' ? { version: entry.version } : {}),
+        clientId: requireString(entry, 'clientId', where),
+        authority: url('authority'),
+        ...(scopes ? { scopes } : {}),
+        redirectUri: url('redirectUri'),
+        popupRelayUri: url('popupRelayUri'),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      };
+    }
+    default:
+      throw new ConfigError(`${where}: "kind" must be reference-engine, openai-compatible or azure-foundry.`);
+  }
+}
+
+/** The model an EHR's clinicians use, with `{issOrigin}` resolved against the launching FHIR base. */
+export function modelForEhr(ehr: EhrConfig, config: RuntimeConfig, fhirBase: string): ModelConfig {
+  const model = (ehr.model && config.models[ehr.model]) || EMBEDDED_MODEL;
+  if (model.kind === 'reference-engine') return model;
+  const origin = new URL(fhirBase).origin;
+  const resolve = (value: string): string => value.replace('{issOrigin}', origin);
+  return model.kind === 'openai-compatible'
+    ? { ...model, endpoint: resolve(model.endpoint) }
+    : { ...model, endpoint: resolve(model.endpoint), redirectUri: resolve(model.redirectUri), popupRelayUri: resolve(model.popupRelayUri) };
 }
 
 /** Trailing slashes differ between EHRs and registrations; they never change the server. */
