@@ -13,6 +13,7 @@ import {
   type ModelIdentity,
   type ModelOutput,
 } from '../types.ts';
+import { toWireOutput } from '../schema.ts';
 import { CaseView } from './case-view.ts';
 import { matchEntries, uniqueCitations } from './evidence.ts';
 import { CONDITIONS, KNOWLEDGE_BASE_DATE } from './knowledge-base/index.ts';
@@ -61,7 +62,8 @@ export function createReferenceEngineProvider(options: ReferenceEngineOptions = 
       const output = runReferenceEngine(request, options);
       onProgress?.({ kind: 'status', message: `Checked the case against ${CONDITIONS.length} knowledge-base entries` });
       stopIfAborted(signal);
-      return { output, raw: JSON.stringify(output), model: REFERENCE_ENGINE_IDENTITY };
+      // The raw text is the wire form a remote model would send, so every provider's raw reads alike.
+      return { output, raw: JSON.stringify(toWireOutput(output)), model: REFERENCE_ENGINE_IDENTITY };
     },
   };
 }

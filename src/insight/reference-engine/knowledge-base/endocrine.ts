@@ -3,6 +3,7 @@ import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
 import { ago, defineCondition, Findings, window } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
+import { nonSpecificSymptoms } from './shared.ts';
 
 export const adrenalInsufficiency = defineCondition({
   id: 'adrenal-insufficiency',
@@ -98,13 +99,13 @@ export const hypothyroidism = defineCondition({
     const ft4 = v.latest('free-t4', 365);
     const recorded = v.problems(PROBLEM.hypothyroidism);
     const treated = v.medications(DRUG.levothyroxine);
-    const symptoms = [...v.problems(PROBLEM.fatigue), ...v.problems({ text: /weight gain|cold intolerance|constipation/i })];
+    const symptoms = nonSpecificSymptoms(v);
     const f = new Findings();
     if (tsh && tsh.value > 10) f.support(4, `TSH ${v.format('tsh', tsh.value)} ${ago(tsh.daysAgo)}`, [tsh], 'result', ft4 && ft4.value < 0.8 ? { criterion: 0.95, novel: !recorded.length } : { novel: !recorded.length });
     else if (tsh && tsh.value > 4.5) f.support(1.5, `TSH ${v.format('tsh', tsh.value)} (mildly raised)`, [tsh], 'result');
     if (ft4 && ft4.value < 0.8) f.support(2, `Free T4 ${v.format('free-t4', ft4.value)}`, [ft4], 'result');
-    if (!tsh && symptoms.length) {
-      f.support(0.5, `Non-specific symptoms without a recent TSH: ${symptoms.map((s) => s.display).join(', ')}`, symptoms, 'problem');
+    if (!tsh && symptoms) {
+      f.support(0.5, `Non-specific symptoms (${symptoms.text}) without a recent TSH`, symptoms.facts, 'problem');
       f.lacks(`No TSH ${window(365)}`);
     }
     if (!f.triggered && !recorded.length) return null;

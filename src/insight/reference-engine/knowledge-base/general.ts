@@ -3,6 +3,7 @@ import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
 import { ago, defineCondition, Findings, window } from '../rules.ts';
 import { DRUG, PROBLEM, SAYS } from '../vocabulary.ts';
+import { nonSpecificSymptoms } from './shared.ts';
 
 export const acutePancreatitis = defineCondition({
   id: 'acute-pancreatitis',
@@ -134,8 +135,15 @@ export const depression = defineCondition({
     const phq = v.latest('phq9', 365);
     const mood = v.mentions(/low mood|depressed mood|anhedonia|tearful|hopeless|worthless|suicid/i, 365);
     const recorded = v.problems(PROBLEM.depression);
-    if (!(phq && phq.value >= 10) && !mood.length && !recorded.length) return null;
     const f = new Findings();
+    const symptoms = nonSpecificSymptoms(v);
+    if (!(phq && phq.value >= 10) && !mood.length && !recorded.length) {
+      if (!symptoms || phq || !v.isAdult) return null;
+      f.support(0.5, `Non-specific symptoms (${symptoms.text}) without a depression screen`, symptoms.facts, 'problem');
+      f.lacks(`No PHQ-9 ${window(365)}`);
+      f.step('test', 'PHQ-9 depression screen');
+      return f.result();
+    }
     if (phq && phq.value >= 10) f.support(phq.value >= 20 ? 4 : 3, `PHQ-9 ${formatNumber(phq.value, 0)} ${ago(phq.daysAgo)}`, [phq], 'result');
     if (mood.length) f.support(1.5, `Mood symptoms in the notes (${mood.map((m) => m.phrase).join(', ')})`, mood, 'note');
     for (const p of recorded.slice(0, 1)) f.support(1, `On the problem list: ${p.display}`, [p], 'problem');

@@ -3,7 +3,7 @@ import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
 import { ago, defineCondition, Findings, window } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
-import { anaemia, haemoglobinFall } from './shared.ts';
+import { anaemia, haemoglobinFall, nonSpecificSymptoms } from './shared.ts';
 
 const COELIAC_TEST = /transglutaminase|\bttg\b|coeliac|celiac|endomysial/i;
 const ENDOSCOPY = /colonoscop|endoscop|gastroscop|\bogd\b|\begd\b/i;
@@ -34,7 +34,16 @@ export const ironDeficiencyAnaemia = defineCondition({
   ],
   assess(v) {
     const low = anaemia(v);
-    if (!low) return null;
+    if (!low) {
+      const symptoms = nonSpecificSymptoms(v);
+      if (!symptoms || v.has('hemoglobin', 365)) return null;
+      const f = new Findings();
+      f.support(0.5, `Non-specific symptoms (${symptoms.text}) and no blood count ${window(365)}`, symptoms.facts, 'problem');
+      for (const p of v.problems(PROBLEM.menorrhagia)) f.support(1, `Source of blood loss: ${p.display}`, [p], 'problem');
+      f.lacks(`No haemoglobin or ferritin ${window(365)}`);
+      f.step('test', 'Full blood count and ferritin');
+      return f.result();
+    }
     const ferritin = v.latest('ferritin', 365);
     const mcv = v.latest('mcv', 365);
     const tsat = v.latest('tsat', 365);

@@ -5,7 +5,8 @@ import { ago, defineCondition, Findings, window } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
 import { gfrCategory, recordedStage } from './shared.ts';
 
-const FIVE_YEARS = 5 * 365;
+// Progression is judged on the whole available trajectory, as far back as ten years.
+const TRAJECTORY_DAYS = 10 * 365;
 
 export const chronicKidneyDisease = defineCondition({
   id: 'ckd',
@@ -42,7 +43,7 @@ export const chronicKidneyDisease = defineCondition({
     }
     const acr = v.persistent('uacr', (x) => x >= 30, 90);
     const established = lowRun !== undefined || acr !== undefined;
-    const trend = v.slopePerYear('egfr', FIVE_YEARS);
+    const trend = v.slopePerYear('egfr', TRAJECTORY_DAYS);
     if (trend && trend.slope < -5) {
       const first = trend.points[0]!;
       const last = trend.points.at(-1)!;
@@ -60,7 +61,7 @@ export const chronicKidneyDisease = defineCondition({
     } else if (acrLatest && acrLatest.value >= 30) {
       f.support(1, `Urine albumin/creatinine ratio ${v.format('uacr', acrLatest.value)} (one raised value)`, [acrLatest], 'result');
     }
-    const acrTrend = v.slopePerYear('uacr', FIVE_YEARS);
+    const acrTrend = v.slopePerYear('uacr', TRAJECTORY_DAYS);
     if (acrTrend && acr && acrTrend.points.at(-1)!.value > acrTrend.points[0]!.value * 2) {
       f.support(0.5, `Albuminuria rising: ${formatNumber(acrTrend.points[0]!.value, 0)} to ${formatNumber(acrTrend.points.at(-1)!.value, 0)} mg/g`, [acrTrend.points[0], acrTrend.points.at(-1)], 'result');
     }

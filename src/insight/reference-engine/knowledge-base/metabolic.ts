@@ -3,7 +3,7 @@ import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
 import { ago, defineCondition, Findings, window } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
-import { diabetes } from './shared.ts';
+import { diabetes, nonSpecificSymptoms } from './shared.ts';
 
 const THREE_YEARS = 3 * 365;
 
@@ -47,6 +47,13 @@ export const type2Diabetes = defineCondition({
       f.support(fpg.length >= 2 ? 3 : 1.5, `Fasting glucose 126 mg/dL or more on ${fpg.length === 1 ? 'one occasion' : `${fpg.length} occasions`} (latest ${v.format('glucose-fasting', fpg.at(-1)!.value)})`, fpg.slice(-4), 'result', fpg.length >= 2 ? { criterion: 0.95, novel } : { novel });
     }
     if (random.length && !confirmed) f.support(1, `Random glucose ${v.format('glucose', random.at(-1)!.value)}; diagnostic only with classic symptoms`, [random.at(-1)], 'result');
+    const symptoms = nonSpecificSymptoms(v);
+    if (!f.triggered && recorded.length === 0 && symptoms && v.isAdult && !v.has('hba1c', THREE_YEARS) && !v.has('glucose-fasting', THREE_YEARS)) {
+      f.support(0.5, `Non-specific symptoms (${symptoms.text}) and no HbA1c or fasting glucose in 3 years`, symptoms.facts, 'problem');
+      f.lacks('No HbA1c or fasting glucose in the last 3 years');
+      f.step('test', 'HbA1c');
+      return f.result();
+    }
     if (!f.triggered && recorded.length === 0) return null;
     if (!confirmed && f.triggered) f.lacks('A second abnormal HbA1c or fasting glucose to confirm the diagnosis');
     const trend = v.slopePerYear('hba1c', 5 * 365);

@@ -133,6 +133,19 @@ export function pregnancy(view: CaseView): PregnancyEvidence | undefined {
   return { facts, text: parts.join(', '), ...(weeks !== undefined ? { weeks } : {}) };
 }
 
+/**
+ * Non-specific symptoms (tiredness, weight loss) from the problem list or recent notes: on their
+ * own they only justify the basic tests that would narrow a broad differential.
+ */
+export function nonSpecificSymptoms(view: CaseView): { readonly facts: readonly FactId[]; readonly text: string } | undefined {
+  const problems = [...view.problems(PROBLEM.fatigue), ...view.problems(PROBLEM.weightLoss)];
+  const notes = view.mentions(/tired|fatigue|exhaust|letharg|weight loss|lost weight|malaise/i, 180);
+  const facts = [...new Set([...problems.map((p) => p.id), ...notes.map((n) => n.id)])];
+  if (!facts.length) return undefined;
+  const words = [...problems.map((p) => p.display.toLowerCase()), ...notes.map((n) => n.phrase.toLowerCase())];
+  return { facts, text: [...new Set(words)].join(', ') };
+}
+
 /** Diabetes from the problem list, or from results meeting the ADA criteria when it is not yet listed. */
 export function diabetes(view: CaseView): { readonly facts: readonly FactId[]; readonly text: string } | undefined {
   const listed = view.problems(PROBLEM.diabetes);
