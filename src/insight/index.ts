@@ -14,3 +14,5 @@ export { createAzureFoundryProvider, azureOpenAIv1Endpoint, foundryModelsEndpoin
 export type { AzureFoundryConfig, TokenSource } from './providers/azure-foundry.ts';
 export { createMsalTokenSource, COGNITIVE_SERVICES_SCOPE } from './providers/msal-token-source.ts';
 export type { MsalTokenSource, MsalTokenSourceConfig } from './providers/msal-token-source.ts';
+export { runInsight, prepareCase } from './pipeline.ts';
+export type { InsightRun, InsightRunOptions } from './pipeline.ts';

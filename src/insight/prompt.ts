@@ -3,6 +3,7 @@
  * case summary; the schema itself travels in `response_format`, so the prompt only says how
  * to fill it.
  */
+import { UNTRUSTED_TEXT_CONVENTION } from '../privacy/index.ts';
 import type { InsightRequest, InsightTask } from './types.ts';
 
 export interface ChatMessage {
@@ -23,6 +24,7 @@ const SYSTEM = [
   '- Cite literature only with identifiers you are certain are real (DOI, PMID, or an https URL); otherwise set them to null. Never fabricate a reference.',
   '- snomed and icd10 only when you are sure of the code; else null.',
   '- Days are counted back from today (daysAgo); the case is de-identified.',
+  `- ${UNTRUSTED_TEXT_CONVENTION}`,
   '- Answer only with JSON in the required schema.',
 ].join('\n');
 
