@@ -142,7 +142,8 @@ export async function benchNaiveChart(sandbox: Sandbox, chromium: TestBrowser, p
       await frame.waitForFunction(() => performance.getEntriesByName('curbside:chart-summary').length > 0, undefined, { timeout: 120_000 });
       sandbox.settings.latencyMs = latencyMs;
       const before = fhirRequests.length;
-      const result = (await frame.evaluate(NAIVE_LOADER, { fhirBase: sandbox.fhirBase, patientId: patient.id, encounterId: patient.encounterId ?? null })) as {
+      const args = JSON.stringify({ fhirBase: sandbox.fhirBase, patientId: patient.id, encounterId: patient.encounterId ?? null });
+      const result = (await frame.evaluate(`(${NAIVE_LOADER})(${args})`)) as {
         elapsed: number;
         searches: number;
       };
