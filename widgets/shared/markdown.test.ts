@@ -1,0 +1,306 @@
+import { failOnLitWarnings } from '../../test/component/lit-warnings.ts';
+import { expect, fixture, html } from '@open-wc/testing';
+import { render } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { TrustedTypesWindow } from 'trusted-types/lib';
+import { MarkdownStream, isWebUrl, markdown, markdownStream, renderMarkdown, type MarkdownBlock } from './markdown.ts';
+import { XSS_PAYLOADS, assertNoActiveContent } from '../../test/component/xss.ts';
+
+failOnLitWarnings();
+
+async function rendered(text: string): Promise<HTMLDivElement> {
+  return fixture<HTMLDivElement>(html`<div>${markdown(text)}</div>`);
+}
+
+function renderBlocks(blocks: readonly MarkdownBlock[], into: HTMLElement): void {
+  render(
+    html`${repeat(
+      blocks,
+      (block) => block.key,
+      (block) => markdown(block),
+    )}`,
+    into,
+  );
+}
+
+/** The element's HTML without Lit's marker comments. */
+function markup(element: HTMLElement): string {
+  const copy = element.cloneNode(true) as HTMLElement;
+  const walker = document.createTreeWalker(copy, NodeFilter.SHOW_COMMENT);
+  const comments: Node[] = [];
+  while (walker.nextNode()) comments.push(walker.currentNode);
+  for (const comment of comments) comment.parentNode!.removeChild(comment);
+  return copy.innerHTML;
+}
+
+const DOCUMENT = `# Assessment
+
+Likely **type 2 diabetes** with *early* kidney involvement; see [ADA 2024](https://diabetesjournals.org/care).
+
+1. Repeat HbA1c
+2. Urine albumin–creatinine ratio
+
+3. Loose item after a blank line
+
+- tight item
+- another
+  continued lazily
+
+- loose item with a second paragraph
+
+  indented paragraph of the same item
+
+\`\`\`text
+code with a blank line
+
+inside the fence
+\`\`\`
+
+| Test | Value | Flag |
+| :--- | ---: | :---: |
+| HbA1c | 7.4 % | H |
+| eGFR | 58 | L |
+
+> Quoted guidance
+> over two lines
+
+> A second quote
+
+    indented code
+
+## Next steps
+Plain paragraph with \`<code>\` and a line
+that wraps.
+
+Final paragraph without a trailing newline`;
+
+describe('renderMarkdown and markdown()', () => {
+  it('renders lists, emphasis and links, with links opening in a new tab without referrer', async () => {
+    const el = await rendered('Some **bold** and *em* text.\n\n- one\n- two\n\n3. three\n4. four\n\nSee [guide](https://example.org/guide "The guide").');
+    expect(el.querySelector('strong')!.textContent).to.equal('bold');
+    expect(el.querySelector('em')!.textContent).to.equal('em');
+    expect([...el.querySelectorAll('ul > li')].map((li) => li.textContent)).to.deep.equal(['one', 'two']);
+    expect(el.querySelector('ol')!.getAttribute('start')).to.equal('3');
+    const link = el.querySelector('a')!;
+    expect(link.getAttribute('href')).to.equal('https://example.org/guide');
+    expect(link.getAttribute('rel')).to.equal('noopener noreferrer');
+    expect(link.getAttribute('target')).to.equal('_blank');
+    expect(link.getAttribute('title')).to.equal('The guide');
+  });
+
+  it('renders code fences as escaped text without language classes', async () => {
+    const el = await rendered('```html\n<img src=x onerror=alert(1)>\n```\n\nInline `<b>` code.');
+    const code = el.querySelector('pre > code')!;
+    expect(code.textContent).to.equal('<img src=x onerror=alert(1)>\n');
+    expect(code.hasAttribute('class')).to.equal(false);
+    expect(el.querySelector('p > code')!.textContent).to.equal('<b>');
+    expect(el.querySelector('img, b')).to.equal(null);
+  });
+
+  it('renders GFM tables with header, body and column alignment', async () => {
+    const el = await rendered('| Test | Value |\n| :--- | ---: |\n| HbA1c | 7.4 % |\n| eGFR | 58 |');
+    expect([...el.querySelectorAll('thead th')].map((th) => th.textContent)).to.deep.equal(['Test', 'Value']);
+    expect([...el.querySelectorAll('tbody tr')].map((tr) => [...(tr as HTMLTableRowElement).cells].map((cell) => cell.textContent))).to.deep.equal([
+      ['HbA1c', '7.4 %'],
+      ['eGFR', '58'],
+    ]);
+    expect(el.querySelector('tbody td:last-child')!.getAttribute('align')).to.equal('right');
+  });
+
+  it('starts model headings at h3 so they never outrank the page', async () => {
+    const el = await rendered('# One\n\n## Two\n\n### Three\n\n#### Four\n\nSetext\n===');
+    expect([...el.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => h.localName)).to.deep.equal(['h3', 'h4', 'h5', 'h6', 'h3']);
+  });
+
+  it('keeps raw HTML as visible text, and images as their description', async () => {
+    const el = await rendered('Before <img src=x onerror=alert(1)> after <b>bold?</b>\n\n<div>block</div>\n\n![chart of eGFR](https://tracker.example/pixel.png)');
+    expect(el.textContent).to.contain('<img src=x onerror=alert(1)>');
+    expect(el.textContent).to.contain('<b>bold?</b>');
+    expect(el.textContent).to.contain('<div>block</div>');
+    expect(el.textContent).to.contain('chart of eGFR');
+    expect(el.querySelector('img, b, div')).to.equal(null);
+  });
+
+  it('drops the address of links that are not absolute http(s), keeping their text', async () => {
+    const el = await rendered('[rel](/local) [frag](#top) [mail](mailto:a@b.c) [ftp](ftp://x.org/f) [ok](http://example.org)');
+    const links = [...el.querySelectorAll('a')];
+    expect(links.map((a) => a.textContent)).to.deep.equal(['rel', 'frag', 'mail', 'ftp', 'ok']);
+    expect(links.map((a) => a.getAttribute('href'))).to.deep.equal([null, null, null, null, 'http://example.org']);
+    expect(links[0]!.hasAttribute('target')).to.equal(false);
+  });
+
+  it('returns TrustedHTML from the curbside-markdown policy where the browser has Trusted Types', () => {
+    const result = renderMarkdown('**x**');
+    const { trustedTypes } = window as unknown as TrustedTypesWindow;
+    expect(trustedTypes!.isHTML(result)).to.equal(true);
+    expect(String(result)).to.equal('<p><strong>x</strong></p>\n');
+  });
+
+  it('checks web addresses strictly', () => {
+    expect(isWebUrl('https://a.org/x')).to.equal(true);
+    expect(isWebUrl('HTTP://A.ORG')).to.equal(true);
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', '//a.org', '/x', 'a.org', '', null, undefined, ' javascript:alert(1)']) {
+      expect(isWebUrl(bad), String(bad)).to.equal(false);
+    }
+  });
+
+  it('renders each payload of the XSS corpus without any script-capable element, attribute or address', async () => {
+    for (const payload of XSS_PAYLOADS) {
+      const el = await rendered(payload);
+      assertNoActiveContent(el, payload);
+    }
+    const all = await rendered(XSS_PAYLOADS.join('\n\n'));
+    assertNoActiveContent(all, 'all payloads together');
+  });
+
+  it('renders again only when the text changes', async () => {
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const show = (text: string): void => {
+      render(html`${markdown(text)}`, container);
+    };
+    show('one');
+    const first = container.querySelector('p')!;
+    show('one');
+    expect(container.querySelector('p')).to.equal(first);
+    show('two');
+    expect(container.querySelector('p')!.textContent).to.equal('two');
+  });
+});
+
+/** The stream directive's blocks without their boxes, as one-shot rendering would give them. */
+function unboxed(container: HTMLElement): string {
+  const boxes = [...container.querySelector('.answer')!.children];
+  for (const box of boxes) expect(box.className).to.equal('markdown-block');
+  return boxes.map((box) => box.innerHTML).join('');
+}
+
+function showStream(stream: MarkdownStream, into: HTMLElement): void {
+  render(html`<div class="answer" ${markdownStream(stream)}></div>`, into);
+}
+
+describe('MarkdownStream', () => {
+  it('renders exactly what a one-shot render does, however the text arrives, block by block or through markdownStream()', async () => {
+    const whole = await rendered(DOCUMENT);
+    const expected = markup(whole);
+    for (const size of [1, 3, 7, 40, 400]) {
+      const stream = new MarkdownStream();
+      const byBlocks = document.createElement('div');
+      const byDirective = document.createElement('div');
+      for (let i = 0; i < DOCUMENT.length; i += size) {
+        stream.append(DOCUMENT.slice(i, i + size));
+        renderBlocks(stream.blocks, byBlocks);
+        showStream(stream, byDirective);
+      }
+      expect(markup(byBlocks), `blocks, pieces of ${size}`).to.equal(expected);
+      expect(unboxed(byDirective), `directive, pieces of ${size}`).to.equal(expected);
+    }
+  });
+
+  it('renders completed text once, in one call per read, and re-renders only the open block', () => {
+    const calls: string[] = [];
+    const stream = new MarkdownStream({
+      render: (source) => {
+        calls.push(source);
+        return renderMarkdown(source);
+      },
+    });
+    const pieces = DOCUMENT.match(/[\s\S]{1,4}/g)!;
+    let reads = 0;
+    for (const piece of pieces) {
+      stream.append(piece);
+      const callsBefore = calls.length;
+      const blocks = stream.blocks;
+      reads += 1;
+      // At most the newly completed text and the open block.
+      expect(calls.length - callsBefore).to.be.at.most(2);
+      if (blocks.length > 1) {
+        // Nothing rendered in this read reaches back into text completed before it.
+        const renderedBefore = blocks.slice(0, -2).reduce((sum, block) => sum + block.source.length, 0);
+        const newWork = calls.slice(callsBefore).join('');
+        expect(newWork.length, 'rendered characters').to.be.at.most(stream.text.length - renderedBefore);
+      }
+    }
+    const blocks = stream.blocks;
+    expect(blocks.length, 'split into several blocks').to.be.at.least(8);
+    expect(blocks.map((block) => block.source).join('')).to.equal(DOCUMENT);
+    const longest = Math.max(...blocks.map((block) => block.source.length));
+    for (const source of calls) expect(source.length, 'never the text so far').to.be.at.most(longest + 8);
+    // Each completed block's text is passed to the renderer exactly once after it completed.
+    for (const block of blocks.filter((b) => b.complete)) {
+      expect(calls.filter((source) => source === block.source), block.source).to.have.length(1);
+    }
+    expect(calls.length).to.be.at.most(reads + blocks.length);
+  });
+
+  it('renders everything completed between two reads in a single call', () => {
+    const calls: string[] = [];
+    const stream = new MarkdownStream({
+      render: (source) => {
+        calls.push(source);
+        return renderMarkdown(source);
+      },
+    });
+    // "Five" ends the list only once its line is complete.
+    stream.append('One.\n\nTwo.\n\n# Three\n\n- four\n\nFive\n');
+    expect(stream.blocks.map((block) => [block.source, block.complete])).to.deep.equal([
+      ['One.\n\nTwo.\n\n# Three\n\n- four\n\n', true],
+      ['Five\n', false],
+    ]);
+    expect(calls).to.have.length(2);
+  });
+
+  it('keeps the DOM of completed blocks while the open block grows', () => {
+    const stream = new MarkdownStream();
+    const container = document.createElement('div');
+    stream.append('First paragraph.\n\nSecond\n');
+    showStream(stream, container);
+    expect(stream.blocks[0]!.complete).to.equal(true);
+    const first = container.querySelector('p')!;
+    stream.append('paragraph grows.');
+    showStream(stream, container);
+    const second = container.querySelectorAll('p')[1]!;
+    stream.append('\n\n- and a list\n');
+    showStream(stream, container);
+    const paragraphs = container.querySelectorAll('p');
+    expect(paragraphs[0]).to.equal(first);
+    expect(container.querySelectorAll('.markdown-block')).to.have.length(3);
+    expect(paragraphs[1]!.textContent).to.equal('Second\nparagraph grows.');
+    expect(paragraphs[1], 'the open block, re-rendered once it completed').to.not.equal(second);
+    expect(container.querySelector('li')!.textContent).to.equal('and a list');
+  });
+
+  it('does not split inside a code fence, a loose list or an indented continuation', () => {
+    const stream = new MarkdownStream();
+    for (const char of '```\na\n\nb\n```\n\n- x\n\n- y\n\n  more y\n\nEnd\n') {
+      stream.append(char);
+      void stream.blocks;
+    }
+    expect(stream.blocks.map((block) => block.source)).to.deep.equal(['```\na\n\nb\n```\n\n', '- x\n\n- y\n\n  more y\n\n', 'End\n']);
+  });
+
+  it('renders the whole text as one block once a link reference definition appears', async () => {
+    const text = 'See [the guide][g].\n\nMore text.\n\n[g]: https://example.org/g\n';
+    const stream = new MarkdownStream();
+    const container = document.createElement('div');
+    for (const char of text) {
+      stream.append(char);
+      showStream(stream, container);
+    }
+    expect(stream.blocks).to.have.length(1);
+    expect(unboxed(container)).to.equal(markup(await rendered(text)));
+    expect(container.querySelector('a')!.getAttribute('href')).to.equal('https://example.org/g');
+  });
+
+  it('starts afresh when the text is replaced rather than extended', () => {
+    const stream = new MarkdownStream();
+    const container = document.createElement('div');
+    stream.update('Old answer.\n\nMore\n');
+    showStream(stream, container);
+    stream.update('Old answer.\n\nMore text');
+    expect(stream.text).to.equal('Old answer.\n\nMore text');
+    stream.update('New');
+    showStream(stream, container);
+    expect(stream.blocks.map((block) => block.source)).to.deep.equal(['New']);
+    expect(container.textContent!.trim()).to.equal('New');
+  });
+});
