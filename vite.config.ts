@@ -19,6 +19,9 @@ export default defineConfig({
       input: {
         launch: resolve(root, 'launch.html'),
         index: resolve(root, 'index.html'),
+        // Sign-in pages for Azure AI Foundry: loaded only by the sign-in popup, never by the sidebar.
+        'msal-relay': resolve(root, 'msal-relay.html'),
+        'msal-redirect': resolve(root, 'msal-redirect.html'),
       },
     },
   },

@@ -1,0 +1,70 @@
+/**
+ * Turns the runtime configuration's model entry into an `InsightProvider`. Azure's sign-in
+ * library is only loaded when an Azure model is configured, and then only on first use.
+ */
+import type { ModelConfig } from '../src/smart/config.ts';
+import {
+  createAzureFoundryProvider,
+  createMsalTokenSource,
+  createOpenAICompatibleProvider,
+  type InsightProvider,
+  type MsalTokenSource,
+} from '../src/insight/index.ts';
+import { createReferenceEngineProvider } from '../src/insight/reference-engine/index.ts';
+
+export interface ConfiguredModel {
+  readonly provider: InsightProvider;
+  /** Present for models that need the clinician to sign in (Azure AI Foundry). */
+  readonly signIn?: MsalTokenSource;
+}
+
+/** A provider whose answers are labelled as the built-in engine, however they travelled. */
+function labelledBuiltIn(provider: InsightProvider): InsightProvider {
+  const identity = { ...provider.identity, builtIn: true };
+  return {
+    id: provider.id,
+    identity,
+    async generate(request, options) {
+      const result = await provider.generate(request, options);
+      return { ...result, model: { ...result.model, builtIn: true } };
+    },
+  };
+}
+
+export function configureModel(model: ModelConfig): ConfiguredModel {
+  switch (model.kind) {
+    case 'reference-engine':
+      return { provider: createReferenceEngineProvider() };
+    case 'openai-compatible': {
+      const provider = createOpenAICompatibleProvider({
+        endpoint: model.endpoint,
+        model: model.model,
+        name: model.name,
+        version: model.version,
+        ...(model.apiKey ? { apiKey: model.apiKey } : {}),
+        ...(model.apiKeyHeader ? { apiKeyHeader: model.apiKeyHeader } : {}),
+        ...(model.stream === false ? { stream: false } : {}),
+        ...(model.timeoutMs ? { timeoutMs: model.timeoutMs } : {}),
+      });
+      return { provider: model.builtIn ? labelledBuiltIn(provider) : provider };
+    }
+    case 'azure-foundry': {
+      const tokenSource = createMsalTokenSource({
+        clientId: model.clientId,
+        authority: model.authority,
+        redirectUri: model.redirectUri,
+        popupRelayUri: model.popupRelayUri,
+        ...(model.scopes ? { scopes: model.scopes } : {}),
+      });
+      const provider = createAzureFoundryProvider({
+        endpoint: model.endpoint,
+        model: model.model,
+        tokenSource,
+        ...(model.name ? { name: model.name } : {}),
+        ...(model.version ? { version: model.version } : {}),
+        ...(model.timeoutMs ? { timeoutMs: model.timeoutMs } : {}),
+      });
+      return { provider, signIn: tokenSource };
+    }
+  }
+}
