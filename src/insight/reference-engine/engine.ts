@@ -133,6 +133,7 @@ function confidence(view: CaseView, shown: readonly ScoredItem[], decisive: bool
   const gaps = view.summary.unavailableSections.length ? ` Some chart sections were unavailable (${view.summary.unavailableSections.join(', ')}).` : '';
   if (shown.length === 0) return `None: the case holds too little coded data for the rules.${gaps}`;
   const top = shown[0]!;
+  if (!shown.some((s) => s.observed)) return `Low: the list rests on the problem list and medicines alone, with no results or observations that confirm or add to them. ${caveat}${gaps}`;
   if (!decisive) return `Low: the findings are non-specific, so the list is deliberately broad; the tests listed would narrow it. ${caveat}${gaps}`;
   if (top.item.likelihood === 'high' && top.item.probability !== null) return `High for the leading item, which meets a guideline criterion in the chart's own results; lower for the rest. ${caveat}${gaps}`;
   if (top.item.likelihood === 'high') return `Moderate to high for the leading items on the weight of several findings, but no diagnostic criterion is fully met. ${caveat}${gaps}`;

@@ -239,7 +239,7 @@ export const aorticDissection = defineCondition({
   recordedAs: { codes: ['308546005'], icd10: ['I71.0'], text: /dissection/i },
   keywords: ['aortic dissection', 'dissection', 'tearing chest pain', 'acute aortic syndrome', 'ct angiography'],
   keyFacts: ['Suspect acute aortic syndrome with abrupt severe or tearing chest or back pain, a pulse or blood-pressure difference between arms, or a widened mediastinum; CT angiography is the first imaging test.'],
-  citations: [cite('chestPain2021', 'In acute chest pain with suspected acute aortic syndrome, CT angiography of the chest, abdomen and pelvis is recommended to establish the diagnosis.')],
+  citations: [cite('chestPain2021', 'In acute chest pain with suspected acute aortic syndrome, CT angiography is the recommended imaging test to establish the diagnosis.')],
   assess(v) {
     if (!v.isAdult || !v.acuteSetting) return null;
     const pain = acuteChestPain(v);

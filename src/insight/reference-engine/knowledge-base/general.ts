@@ -170,7 +170,7 @@ export const delirium = defineCondition({
   recordedAs: { codes: ['2776000'], icd10: ['F05', 'R41.0'], text: /delirium|acute confusion/i },
   keywords: ['delirium', 'confusion', 'acute confusion', 'altered mental status', 'anticholinergic'],
   keyFacts: ['New confusion in an older or acutely ill person is delirium until shown otherwise: look for infection, electrolytes, glucose, drugs (anticholinergics, sedatives) and retention.'],
-  citations: [cite('beers2023', 'In older adults with or at high risk of delirium, avoid anticholinergics, antipsychotics (unless needed), benzodiazepines, corticosteroids, H2-receptor antagonists, opioids and non-benzodiazepine hypnotics.')],
+  citations: [cite('beers2023', 'In older adults with or at high risk of delirium, avoid anticholinergic drugs, antipsychotics (unless needed), benzodiazepines, systemic corticosteroids, H2-receptor antagonists, meperidine and non-benzodiazepine hypnotics.')],
   assess(v) {
     const confusion = v.mentions(SAYS.confusion, 7);
     if (!confusion.length) return null;

@@ -312,9 +312,9 @@ export const gastrointestinalBleeding = defineCondition({
   prior: 0,
   recordedAs: PROBLEM.giBleed,
   keywords: ['gi bleeding', 'gastrointestinal bleeding', 'upper gi bleed', 'melaena', 'melena', 'haematemesis', 'hematemesis', 'glasgow-blatchford', 'peptic ulcer'],
-  keyFacts: ['Risk-stratify with the Glasgow-Blatchford score (0–1: outpatient care is reasonable); admitted patients should have endoscopy within 24 hours; transfuse restrictively.'],
+  keyFacts: ['Risk-stratify with the Glasgow-Blatchford score (0–1: outpatient care is reasonable); admitted patients should have endoscopy within 24 hours.'],
   citations: [
-    cite('upperGiBleeding2021', 'Use the Glasgow-Blatchford score to identify very-low-risk patients (score 0–1) who can be managed as outpatients; perform upper endoscopy within 24 hours for admitted patients; follow a restrictive transfusion policy.'),
+    cite('upperGiBleeding2021', 'Use the Glasgow-Blatchford score to identify very-low-risk patients (score 0–1) who can be managed as outpatients, and perform upper endoscopy within 24 hours of presentation for patients admitted with upper GI bleeding.'),
   ],
   assess(v) {
     const fall = haemoglobinFall(v, 30, 2);

@@ -75,10 +75,10 @@ export const nsaidKidney = defineCondition({
   rarity: null,
   prior: 0,
   keywords: ['nsaid', 'ibuprofen', 'naproxen', 'nsaid ckd', 'nsaid kidney', 'triple whammy', 'nsaid anticoagulant'],
-  keyFacts: ['Avoid prolonged NSAID use in CKD, and avoid NSAIDs with anticoagulants or with the combination of a RAS inhibitor and a diuretic.'],
+  keyFacts: ['Avoid prolonged NSAID use in CKD; with anticoagulants NSAIDs raise GI bleeding risk; an NSAID with a RAS inhibitor and a diuretic is a recognised AKI risk.'],
   citations: [
-    cite('kdigoCkd2024', 'Avoid prolonged use of NSAIDs in people with CKD, and avoid them with a RAS inhibitor plus a diuretic; review nephrotoxic medicines as kidney function declines.'),
-    cite('beers2023', 'Avoid chronic NSAID use in older adults unless alternatives fail and a gastroprotective agent is used; avoid NSAIDs when creatinine clearance is below 30 mL/min and in combination with anticoagulants.'),
+    cite('kdigoCkd2024', 'Review every medicine for nephrotoxicity and dosing as kidney function declines; prolonged NSAID use should be avoided in people with CKD.'),
+    cite('beers2023', 'Avoid chronic NSAID use in older adults unless alternatives fail and a gastroprotective agent can be taken; the risk of GI bleeding rises with anticoagulants, antiplatelets or corticosteroids; avoid NSAIDs when creatinine clearance is below 30 mL/min.'),
   ],
   assess(v) {
     const nsaids = v.medications(DRUG.nsaid);
