@@ -90,9 +90,9 @@ export class Findings {
     return this;
   }
 
-  /** Age or sex shifting the weight; shown as context on the item's first finding. */
+  /** Age or sex adding weight; it has no fact to cite, so it is shown on the item's first finding. */
   context(weight: number, text: string): this {
-    this.hits.push({ direction: weight >= 0 ? 'supporting' : 'opposing', weight: Math.abs(weight), text, factIds: [], source: 'context' });
+    this.hits.push({ direction: 'supporting', weight, text, factIds: [], source: 'context' });
     return this;
   }
 
@@ -137,7 +137,7 @@ function ids(facts: FactRefs): FactId[] {
 }
 
 /** "in the last year", "in the last 3 months": wording for a look-back window in days. */
-export function window(days: number): string {
+export function lookBack(days: number): string {
   if (days >= 365 * 2) return `in the last ${Math.round(days / 365)} years`;
   if (days >= 360) return 'in the last year';
   if (days >= 60) return `in the last ${Math.round(days / 30)} months`;

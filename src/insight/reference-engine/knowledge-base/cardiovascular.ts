@@ -3,7 +3,7 @@ import type { CaseProblem, FactId } from '../../types.ts';
 import { formatNumber, type CaseView, type Point } from '../case-view.ts';
 import type { MeasurementId } from '../measurements.ts';
 import { cite } from '../references.ts';
-import { ago, defineCondition, Findings, window } from '../rules.ts';
+import { ago, defineCondition, Findings, lookBack } from '../rules.ts';
 import { DRUG, PROBLEM, SAYS } from '../vocabulary.ts';
 import { bloodPressureDays, formatBp, pregnancy } from './shared.ts';
 
@@ -295,7 +295,7 @@ export const heartFailure = defineCondition({
     for (const p of recorded.slice(0, 1)) f.support(1, `On the problem list: ${p.display}`, [p], 'problem');
     for (const m of v.medications(DRUG.loopDiuretic).slice(0, 1)) f.support(0.5, `Loop diuretic: ${m.display}`, [m], 'medication');
     if (nt && nt.value < ntLimit && recorded.length === 0) f.oppose(3, `NT-proBNP ${v.format('ntprobnp', nt.value)} makes heart failure unlikely`, [nt], 'result');
-    if (!nt && !bnp) f.lacks(`No NT-proBNP or BNP ${window(365)}`);
+    if (!nt && !bnp) f.lacks(`No NT-proBNP or BNP ${lookBack(365)}`);
     f.lacks('Ejection fraction is not in the coded data');
     const hfref = recorded.some((p) => /systolic|reduced ejection|hfref/i.test(p.display) || p.codes.some((c) => c.code === '441481004' || c.code?.startsWith('I50.2')));
     if (hfref) {

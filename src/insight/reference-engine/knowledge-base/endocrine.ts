@@ -1,7 +1,7 @@
 /** Endocrine: adrenal insufficiency, hypothyroidism, hyperthyroidism. */
 import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
-import { ago, defineCondition, Findings, window } from '../rules.ts';
+import { ago, defineCondition, Findings, lookBack } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
 import { nonSpecificSymptoms } from './shared.ts';
 
@@ -71,7 +71,7 @@ export const adrenalInsufficiency = defineCondition({
     if (steroids[0]) f.oppose(1, `On a glucocorticoid (${steroids[0].display}): a cortisol level is hard to read`, [steroids[0]], 'medication');
     const stoppedSteroid = v.medications(DRUG.glucocorticoid, true).filter((m) => (m.status ?? '').toLowerCase() === 'stopped');
     if (stoppedSteroid[0] && !lowNa) f.support(1, `Glucocorticoid recently stopped (${stoppedSteroid[0].display}): consider secondary adrenal insufficiency`, [stoppedSteroid[0]], 'medication');
-    if (!cortisol) f.lacks(`No cortisol ${window(30)}`);
+    if (!cortisol) f.lacks(`No cortisol ${lookBack(30)}`);
     if (!v.has('acth', 30)) f.lacks('No ACTH result (it may be pending)');
     f.step('treatment', 'If unwell or hypotensive: hydrocortisone 100 mg IV now (after drawing cortisol and ACTH if no delay), with IV saline and dextrose');
     f.step('test', 'Paired cortisol and ACTH, then a cosyntropin (250 µg) stimulation test; renin and aldosterone');
@@ -106,7 +106,7 @@ export const hypothyroidism = defineCondition({
     if (ft4 && ft4.value < 0.8) f.support(2, `Free T4 ${v.format('free-t4', ft4.value)}`, [ft4], 'result');
     if (!tsh && symptoms) {
       f.support(0.5, `Non-specific symptoms (${symptoms.text}) without a recent TSH`, symptoms.facts, 'problem');
-      f.lacks(`No TSH ${window(365)}`);
+      f.lacks(`No TSH ${lookBack(365)}`);
     }
     if (!f.triggered && !recorded.length) return null;
     for (const p of recorded.slice(0, 1)) f.support(1, `On the problem list: ${p.display}`, [p], 'problem');

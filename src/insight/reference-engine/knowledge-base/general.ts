@@ -1,7 +1,7 @@
 /** Pancreas, joints and bone, mood and cognition, and falls in older adults. */
 import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
-import { ago, defineCondition, Findings, window } from '../rules.ts';
+import { ago, defineCondition, Findings, lookBack } from '../rules.ts';
 import { DRUG, PROBLEM, SAYS } from '../vocabulary.ts';
 import { nonSpecificSymptoms } from './shared.ts';
 
@@ -65,7 +65,7 @@ export const gout = defineCondition({
     if (urate && urate.value >= 6.8) f.support(urate.value > 9 ? 2 : 1.5, `Serum urate ${v.format('urate', urate.value)}${ult.length ? ' on urate-lowering therapy (above the < 6 mg/dL target)' : ''}`, [urate], 'result', { novel: ult.length > 0 });
     for (const m of [...v.medications(DRUG.thiazide), ...v.medications(DRUG.loopDiuretic)].slice(0, 1)) f.support(0.5, `Raises urate: ${m.display}`, [m], 'medication');
     if (!f.triggered) return null;
-    if (!urate) f.lacks(`No serum urate ${window(365)}`);
+    if (!urate) f.lacks(`No serum urate ${lookBack(365)}`);
     f.step('test', 'Joint aspiration for crystals when the diagnosis is uncertain');
     f.step('treatment', ult.length ? 'Titrate urate-lowering therapy to urate below 6 mg/dL' : 'Urate-lowering therapy (allopurinol, low starting dose) if flares recur, tophi or CKD');
     return f.result();
@@ -140,7 +140,7 @@ export const depression = defineCondition({
     if (!(phq && phq.value >= 10) && !mood.length && !recorded.length) {
       if (!symptoms || phq || !v.isAdult) return null;
       f.support(0.5, `Non-specific symptoms (${symptoms.text}) without a depression screen`, symptoms.facts, 'problem');
-      f.lacks(`No PHQ-9 ${window(365)}`);
+      f.lacks(`No PHQ-9 ${lookBack(365)}`);
       f.step('test', 'PHQ-9 depression screen');
       return f.result();
     }
@@ -151,7 +151,7 @@ export const depression = defineCondition({
     if (phq && phq.value < 5) f.oppose(2, `PHQ-9 ${formatNumber(phq.value, 0)} is in the minimal range`, [phq], 'result');
     const suicidal = mood.filter((m) => /suicid/i.test(m.phrase));
     if (suicidal.length) f.step('referral', 'Same-day suicide risk assessment');
-    if (!phq) f.lacks(`No PHQ-9 ${window(365)}`);
+    if (!phq) f.lacks(`No PHQ-9 ${lookBack(365)}`);
     f.step('test', 'PHQ-9 (and suicide risk questions); TSH and other medical causes if new');
     f.step('treatment', 'Psychotherapy and/or antidepressant by severity and preference');
     return f.result();

@@ -1,7 +1,7 @@
 /** Blood: iron deficiency and its source, B12 deficiency, anaemia of CKD, myeloma, iron overload, GI bleeding. */
 import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
-import { ago, defineCondition, Findings, window } from '../rules.ts';
+import { ago, defineCondition, Findings, lookBack } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
 import { anaemia, haemoglobinFall, nonSpecificSymptoms } from './shared.ts';
 
@@ -38,9 +38,9 @@ export const ironDeficiencyAnaemia = defineCondition({
       const symptoms = nonSpecificSymptoms(v);
       if (!symptoms || v.has('hemoglobin', 365)) return null;
       const f = new Findings();
-      f.support(0.5, `Non-specific symptoms (${symptoms.text}) and no blood count ${window(365)}`, symptoms.facts, 'problem');
+      f.support(0.5, `Non-specific symptoms (${symptoms.text}) and no blood count ${lookBack(365)}`, symptoms.facts, 'problem');
       for (const p of v.problems(PROBLEM.menorrhagia)) f.support(1, `Source of blood loss: ${p.display}`, [p], 'problem');
-      f.lacks(`No haemoglobin or ferritin ${window(365)}`);
+      f.lacks(`No haemoglobin or ferritin ${lookBack(365)}`);
       f.step('test', 'Full blood count and ferritin');
       return f.result();
     }
@@ -60,7 +60,7 @@ export const ironDeficiencyAnaemia = defineCondition({
       else if (ferritin.value < 45) f.support(1.5, `Ferritin ${v.format('ferritin', ferritin.value)} (below the AGA cut-off of 45)`, [ferritin], 'result');
       else if (ferritin.value > 100) f.oppose(3, `Ferritin ${v.format('ferritin', ferritin.value)} makes iron deficiency unlikely unless there is inflammation`, [ferritin], 'result');
     } else {
-      f.lacks(`No ferritin ${window(365)}`);
+      f.lacks(`No ferritin ${lookBack(365)}`);
     }
     if (tsat && tsat.value < 20) f.support(1, `Transferrin saturation ${v.format('tsat', tsat.value)}`, [tsat], 'result');
     const platelets = v.latest('platelets', 365);
@@ -138,7 +138,7 @@ export const b12Deficiency = defineCondition({
     if (!low && b12 && b12.value < 200) {
       f.name = 'Vitamin B12 deficiency (without anaemia so far)';
     }
-    if (!b12) f.lacks(`No vitamin B12 ${window(2 * 365)}`);
+    if (!b12) f.lacks(`No vitamin B12 ${lookBack(2 * 365)}`);
     if (!v.has('folate', 2 * 365)) f.lacks('No folate result');
     f.step('test', b12 && b12.value >= 200 ? 'Methylmalonic acid to settle a borderline B12' : 'Vitamin B12 and folate; anti-intrinsic factor antibodies if B12 is low');
     f.step('treatment', 'Replace B12 (intramuscular, or high-dose oral when absorption is not the problem)');
@@ -176,7 +176,7 @@ export const anaemiaOfCkd = defineCondition({
     if (mcv && mcv.value >= 80 && mcv.value <= 100) f.support(0.5, `Normocytic (MCV ${v.format('mcv', mcv.value)})`, [mcv], 'result');
     const ferritin = v.latest('ferritin', 365);
     if (ferritin && ferritin.value < 30) f.oppose(1.5, `Ferritin ${v.format('ferritin', ferritin.value)}: iron deficiency contributes or explains it`, [ferritin], 'result');
-    if (!ferritin) f.lacks(`No ferritin or transferrin saturation ${window(365)}`);
+    if (!ferritin) f.lacks(`No ferritin or transferrin saturation ${lookBack(365)}`);
     f.step('test', 'Iron studies (ferritin, transferrin saturation), B12 and folate');
     f.step('referral', 'With nephrology: iron repletion first, then consider an erythropoiesis-stimulating agent');
     return f.result();

@@ -1,7 +1,7 @@
 /** Kidney function and electrolytes: CKD and its progression, diabetic kidney disease, AKI, potassium and sodium. */
 import { formatNumber, type Point } from '../case-view.ts';
 import { cite } from '../references.ts';
-import { ago, defineCondition, Findings, window } from '../rules.ts';
+import { ago, defineCondition, Findings, lookBack } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
 import { gfrCategory, recordedStage } from './shared.ts';
 
@@ -106,11 +106,11 @@ export const chronicKidneyDisease = defineCondition({
       f.step('treatment', 'Review every renally cleared or nephrotoxic medicine against the current eGFR');
       f.step('monitoring', latest.value < 30 ? 'eGFR, ACR, potassium and bicarbonate at least every 3–4 months at this stage' : 'eGFR and ACR at least yearly, more often as the stage worsens');
     } else {
-      f.lacks(`No eGFR or creatinine ${window(365)}`);
+      f.lacks(`No eGFR or creatinine ${lookBack(365)}`);
       f.step('test', 'Creatinine with eGFR');
     }
     if (!v.has('uacr', 365)) {
-      f.lacks(`No urine albumin/creatinine ratio ${window(365)}`);
+      f.lacks(`No urine albumin/creatinine ratio ${lookBack(365)}`);
       f.step('test', 'Urine albumin/creatinine ratio (completes the KDIGO stage)');
     }
     return f.result();
@@ -155,7 +155,7 @@ export const diabeticKidneyDisease = defineCondition({
     if (lowRun) f.support(1.5, `eGFR below 60 for more than 3 months (latest ${v.format('egfr', lowRun.at(-1)!.value)})`, [lowRun[0], lowRun.at(-1)], 'result');
     for (const p of v.problems({ text: /retinopathy/i }).slice(0, 1)) f.support(1, `Diabetic retinopathy supports diabetic kidney disease: ${p.display}`, [p], 'problem');
     if (lowRun && !acr && v.has('uacr', 365)) f.oppose(1, 'Low eGFR without albuminuria: other causes of CKD are more likely than in albuminuric disease', [v.latest('uacr', 365)], 'result');
-    if (!v.has('uacr', 365)) f.lacks(`No urine albumin/creatinine ratio ${window(365)}`);
+    if (!v.has('uacr', 365)) f.lacks(`No urine albumin/creatinine ratio ${lookBack(365)}`);
     const egfr = v.latest('egfr');
     if (egfr && egfr.value >= 20 && v.medications(DRUG.sglt2).length === 0) f.step('treatment', 'Add an SGLT2 inhibitor (KDIGO 2022: type 2 diabetes with CKD and eGFR ≥ 20)');
     if (acr && v.medications(DRUG.aceInhibitor).length + v.medications(DRUG.arb).length === 0) f.step('treatment', 'ACE inhibitor or ARB for albuminuria');
@@ -347,8 +347,8 @@ export const hyponatraemia = defineCondition({
     if (symptoms.length) f.support(1, `Symptoms in the notes (${symptoms.map((s) => s.phrase).join(', ')})`, symptoms, 'note');
     if (!osm) f.lacks('No serum osmolality with this sodium');
     if (!uosm || !una) f.lacks('No paired urine osmolality and urine sodium');
-    if (!v.has('tsh', 365)) f.lacks(`No TSH ${window(365)} (hypothyroidism must be excluded before SIADH)`);
-    if (!v.has('cortisol', 365)) f.lacks(`No cortisol ${window(365)} (adrenal insufficiency must be excluded before SIADH)`);
+    if (!v.has('tsh', 365)) f.lacks(`No TSH ${lookBack(365)} (hypothyroidism must be excluded before SIADH)`);
+    if (!v.has('cortisol', 365)) f.lacks(`No cortisol ${lookBack(365)} (adrenal insufficiency must be excluded before SIADH)`);
     if (thiazides.length) f.step('treatment', 'Stop the thiazide and choose another antihypertensive');
     f.step('monitoring', latest.value < 130 ? 'Recheck sodium within 24–48 hours; raise by no more than 10 mmol/L in the first 24 hours' : 'Recheck sodium within a week');
     if (symptoms.length && latest.value < 130) f.step('referral', 'Same-day assessment: moderate hyponatraemia with confusion or unsteadiness');

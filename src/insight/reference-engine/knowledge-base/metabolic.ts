@@ -1,7 +1,7 @@
 /** Glucose, lipids and the liver: diabetes and prediabetes, hyperglycaemic crises, hypoglycaemia, hyperlipidaemia, MASLD. */
 import { formatNumber } from '../case-view.ts';
 import { cite } from '../references.ts';
-import { ago, defineCondition, Findings, window } from '../rules.ts';
+import { ago, defineCondition, Findings, lookBack } from '../rules.ts';
 import { DRUG, PROBLEM } from '../vocabulary.ts';
 import { diabetes, nonSpecificSymptoms } from './shared.ts';
 
@@ -106,7 +106,7 @@ export const prediabetes = defineCondition({
     if (diabetic.length + diabeticFpg.length >= 2) {
       f.oppose(6, 'Results now meet the criteria for diabetes rather than prediabetes', [...diabetic.slice(-2), ...diabeticFpg.slice(-2)], 'result');
     }
-    if (!a1c) f.lacks(`No HbA1c ${window(2 * 365)}`);
+    if (!a1c) f.lacks(`No HbA1c ${lookBack(2 * 365)}`);
     f.step('treatment', 'Intensive lifestyle programme (diabetes prevention programme)');
     f.step('monitoring', 'HbA1c or fasting glucose at least yearly');
     return f.result();
@@ -238,7 +238,7 @@ export const hyperlipidaemia = defineCondition({
     if (!f.triggered && recorded.length === 0) return null;
     for (const p of recorded.slice(0, 1)) f.support(1, `On the problem list: ${p.display}`, [p], 'problem');
     for (const m of stopped.slice(0, 1)) f.support(0.5, `Statin no longer active: ${m.display}${m.status ? ` (${m.status})` : ''}`, [m], 'medication');
-    if (!ldl) f.lacks(`No LDL cholesterol ${window(THREE_YEARS)}`);
+    if (!ldl) f.lacks(`No LDL cholesterol ${lookBack(THREE_YEARS)}`);
     if (statin.length === 0) f.step('treatment', ldl && ldl.value >= 190 ? 'High-intensity statin' : 'Discuss statin therapy by risk (10-year ASCVD risk, diabetes, CKD)');
     if (stopped.length && statin.length === 0) f.step('treatment', 'If a statin caused muscle symptoms, try another statin or dose, or ezetimibe');
     f.step('test', 'Lipid panel 4–12 weeks after starting or changing therapy');
@@ -291,7 +291,7 @@ export const masld = defineCondition({
       else f.oppose(0.5, `${text}: low fibrosis risk`, [ast, alt, platelets], 'result');
       f.step(fib4 >= 1.3 ? 'test' : 'monitoring', fib4 >= 1.3 ? 'Elastography (VCTE) or ELF test for fibrosis' : 'Repeat FIB-4 in 1–3 years');
     } else {
-      f.lacks(`No ${[!ast && 'AST', !platelets && 'platelet count'].filter(Boolean).join(' or ')} ${window(365)} to calculate FIB-4`);
+      f.lacks(`No ${[!ast && 'AST', !platelets && 'platelet count'].filter(Boolean).join(' or ')} ${lookBack(365)} to calculate FIB-4`);
       f.step('test', 'AST and platelet count to calculate FIB-4');
     }
     if (!v.mentions(/alcohol|etoh|drinks/i).length) f.lacks('Alcohol intake is not documented (MetALD and alcohol-related liver disease)');
