@@ -6,3 +6,4 @@ export { CurbsideChartSummaryElement } from './chart-summary/chart-summary.ts';
 export { CurbsideEvent, CurbsideFactSelectEvent, CurbsidePatientLoadEvent, CurbsidePatientRetryEvent } from './shared/events.ts';
 export { fhirContext, launchContext } from './shared/contexts.ts';
 export { defineOnce } from './shared/define.ts';
+export { CurbsideDifferentialElement } from './differential/differential.ts';

@@ -56,3 +56,79 @@ declare global {
     'curbside-chart-load': CurbsideChartLoadEvent;
   }
 }
+
+// ─── Insight: the clinician's choices about model suggestions ───────────────────────────────
+
+import type { Code } from '../../src/chart/types.ts';
+
+/** Why a suggestion was rejected: a CDS Hooks-style override reason. */
+export interface SuggestionOverrideReason {
+  readonly code: string;
+  readonly display: string;
+}
+
+export interface SuggestionAcceptDetail {
+  insightId: string;
+  itemId: string;
+  condition: string;
+  codes: readonly Code[];
+}
+
+export interface SuggestionRejectDetail {
+  insightId: string;
+  itemId: string;
+  condition: string;
+  reason: SuggestionOverrideReason;
+  /** Required when the reason is "other". */
+  comment?: string;
+}
+
+/** The clinician accepted a suggested diagnosis. The host records the decision and owns it from then on. */
+export class CurbsideSuggestionAcceptEvent extends CurbsideEvent<SuggestionAcceptDetail> {
+  static readonly eventType = 'curbside-suggestion-accept';
+  constructor(detail: SuggestionAcceptDetail) {
+    super(CurbsideSuggestionAcceptEvent.eventType, detail);
+  }
+}
+
+/** The clinician rejected a suggested diagnosis, giving a reason. */
+export class CurbsideSuggestionRejectEvent extends CurbsideEvent<SuggestionRejectDetail> {
+  static readonly eventType = 'curbside-suggestion-reject';
+  constructor(detail: SuggestionRejectDetail) {
+    super(CurbsideSuggestionRejectEvent.eventType, detail);
+  }
+}
+
+/** The clinician asked to run the model again after a failure. The event's target says which view asked. */
+export class CurbsideInsightRetryEvent extends CurbsideEvent<Record<string, never>> {
+  static readonly eventType = 'curbside-insight-retry';
+  constructor() {
+    super(CurbsideInsightRetryEvent.eventType, {});
+  }
+}
+
+/** The clinician asked an evidence question. */
+export class CurbsideEvidenceAskEvent extends CurbsideEvent<{ question: string }> {
+  static readonly eventType = 'curbside-evidence-ask';
+  constructor(detail: { question: string }) {
+    super(CurbsideEvidenceAskEvent.eventType, detail);
+  }
+}
+
+/** The clinician stopped an answer that was still streaming. */
+export class CurbsideEvidenceStopEvent extends CurbsideEvent<Record<string, never>> {
+  static readonly eventType = 'curbside-evidence-stop';
+  constructor() {
+    super(CurbsideEvidenceStopEvent.eventType, {});
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'curbside-suggestion-accept': CurbsideSuggestionAcceptEvent;
+    'curbside-suggestion-reject': CurbsideSuggestionRejectEvent;
+    'curbside-insight-retry': CurbsideInsightRetryEvent;
+    'curbside-evidence-ask': CurbsideEvidenceAskEvent;
+    'curbside-evidence-stop': CurbsideEvidenceStopEvent;
+  }
+}
