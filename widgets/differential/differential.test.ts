@@ -13,7 +13,7 @@ import type { CurbsideDifferentialElement } from './differential.ts';
 
 failOnLitWarnings();
 
-const OWN_CONTROLS = 'button, details, input, textarea';
+const OWN_CONTROLS = 'form, button, details, input, textarea';
 
 function text(node: Node | null | undefined): string {
   return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();

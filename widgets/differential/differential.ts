@@ -261,7 +261,7 @@ export class CurbsideDifferentialElement extends LitElement {
   #renderInsight(insight: Insight): TemplateResult {
     const level = this.#level(1);
     return html`
-      ${insight.summary.trim() ? html`<div part="summary" class="summary markdown">${markdown(insight.summary)}</div>` : nothing}
+      ${insight.summary.trim() ? html`<div part="summary" class="summary markdown">${markdown(insight.summary, { headingLevel: level })}</div>` : nothing}
       ${insight.differential.length === 0
         ? html`<p part="empty" class="empty">No suggestions</p>`
         : html`<ol part="list" class="list">

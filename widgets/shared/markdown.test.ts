@@ -107,9 +107,17 @@ describe('renderMarkdown and markdown()', () => {
     expect(el.querySelector('tbody td:last-child')!.getAttribute('align')).to.equal('right');
   });
 
-  it('starts model headings at h3 so they never outrank the page', async () => {
-    const el = await rendered('# One\n\n## Two\n\n### Three\n\n#### Four\n\nSetext\n===');
-    expect([...el.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => h.localName)).to.deep.equal(['h3', 'h4', 'h5', 'h6', 'h3']);
+  it('renders every model heading at one level, h3 unless asked, so none outranks the page or skips a level', async () => {
+    const source = '## Two first\n\n# One\n\n### Three\n\n###### Six\n\nSetext\n===';
+    const el = await rendered(source);
+    expect([...el.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => h.localName)).to.deep.equal(['h3', 'h3', 'h3', 'h3', 'h3']);
+    expect(String(renderMarkdown('## x', { headingLevel: 5 }))).to.equal('<h5>x</h5>\n');
+    expect(String(renderMarkdown('## x', { headingLevel: 1 })), 'never above h3').to.equal('<h3>x</h3>\n');
+    const stream = new MarkdownStream({ headingLevel: 4 });
+    stream.append('# a\n\ntext');
+    const container = document.createElement('div');
+    showStream(stream, container);
+    expect(container.querySelector('h4')!.textContent).to.equal('a');
   });
 
   it('keeps raw HTML as visible text, and images as their description', async () => {

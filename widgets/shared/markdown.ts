@@ -2,7 +2,7 @@
  * The one door for HTML from outside Curbside. Model answers are untrusted markdown; this
  * module alone turns them into DOM:
  *
- *   marked (GFM; raw HTML is never markup, so `<img …>` stays text)
+ *   marked (GFM; raw HTML is never markup, so `<img …>` stays text; every heading one level)
  *   → DOMPurify (a short allow-list; links only http(s), opened in a new tab without referrer)
  *   → a Trusted Types policy named `curbside-markdown`, whose `createHTML` is the sanitiser.
  *
@@ -27,8 +27,22 @@ export type { TrustedHTML };
 
 export const MARKDOWN_POLICY_NAME = 'curbside-markdown';
 
-/** Model headings start at h3 so they never outrank the element's own headings. */
-const HEADING_OFFSET = 2;
+export interface MarkdownOptions {
+  /**
+   * The level of every heading in the text (3–6; 3 by default). Model headings are labels
+   * inside a view, not an outline: one level below the view's own heading never outranks it
+   * and never skips a level, whatever depths the model chose.
+   */
+  readonly headingLevel?: number;
+}
+
+const DEFAULT_HEADING_LEVEL = 3;
+/** The level for the parse in progress; parsing is synchronous, so one variable is enough. */
+let headingLevel = DEFAULT_HEADING_LEVEL;
+
+function clampHeadingLevel(level: number | undefined): number {
+  return Math.min(6, Math.max(3, Math.trunc(level ?? DEFAULT_HEADING_LEVEL) || DEFAULT_HEADING_LEVEL));
+}
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'em', 'strong', 'del', 'code', 'pre', 'ul', 'ol', 'li', 'a', 'blockquote',
@@ -48,9 +62,8 @@ const markedInstance = new Marked({
     tag: () => undefined,
   },
   renderer: {
-    heading({ tokens, depth }) {
-      const level = Math.min(6, depth + HEADING_OFFSET);
-      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    heading({ tokens }) {
+      return `<h${headingLevel}>${this.parser.parseInline(tokens)}</h${headingLevel}>\n`;
     },
     // No images: a remote image is a tracking beacon. Its description stays as text.
     image({ text }) {
@@ -125,7 +138,8 @@ function escapeHtml(text: string): string {
 }
 
 /** Untrusted markdown → sanitised HTML, as `TrustedHTML` wherever the browser has Trusted Types. */
-export function renderMarkdown(text: string): TrustedHTML | string {
+export function renderMarkdown(text: string, options: MarkdownOptions = {}): TrustedHTML | string {
+  headingLevel = clampHeadingLevel(options.headingLevel);
   const html = markedInstance.parse(text, { async: false });
   const trusted = markdownPolicy();
   return trusted ? trusted.createHTML(html) : sanitize(html);
@@ -145,9 +159,9 @@ export interface MarkdownBlock {
 /** Sanitised HTML by block; only this module can add to it, so a block cannot carry forged HTML. */
 const blockHtml = new WeakMap<MarkdownBlock, TrustedHTML | string>();
 
-export interface MarkdownStreamOptions {
+export interface MarkdownStreamOptions extends MarkdownOptions {
   /** Renders one block's source; `renderMarkdown` by default. Lets a bench or test count the work. */
-  readonly render?: (source: string) => TrustedHTML | string;
+  readonly render?: (source: string, options: MarkdownOptions) => TrustedHTML | string;
 }
 
 const BLANK = /^[ \t]*$/;
@@ -170,7 +184,8 @@ const DEFINITION = /^ {0,3}\[(?:[^\]\\]|\\.)+\]:/;
  * open block if it changed. Read it once per animation frame.
  */
 export class MarkdownStream {
-  readonly #render: (source: string) => TrustedHTML | string;
+  readonly #render: (source: string, options: MarkdownOptions) => TrustedHTML | string;
+  readonly #options: MarkdownOptions;
   #text = '';
   #generation = 0;
   #groups: MarkdownBlock[] = [];
@@ -189,6 +204,7 @@ export class MarkdownStream {
 
   constructor(options: MarkdownStreamOptions = {}) {
     this.#render = options.render ?? renderMarkdown;
+    this.#options = options.headingLevel === undefined ? {} : { headingLevel: options.headingLevel };
   }
 
   get text(): string {
@@ -305,7 +321,7 @@ export class MarkdownStream {
   #block(source: string, complete: boolean, previous: MarkdownBlock | undefined): MarkdownBlock {
     const block: MarkdownBlock = Object.freeze({ key: this.#groups.length, source, complete });
     const reused = previous?.source === source ? blockHtml.get(previous) : undefined;
-    blockHtml.set(block, reused ?? this.#render(source));
+    blockHtml.set(block, reused ?? this.#render(source, this.#options));
     return block;
   }
 }
@@ -321,6 +337,7 @@ function fragmentOf(html: TrustedHTML | string): DocumentFragment {
 
 class MarkdownDirective extends Directive {
   #value: string | MarkdownBlock | undefined;
+  #headingLevel: number | undefined;
   #html: TrustedHTML | string | undefined;
 
   constructor(partInfo: PartInfo) {
@@ -328,14 +345,15 @@ class MarkdownDirective extends Directive {
     if (partInfo.type !== PartType.CHILD) throw new Error('markdown() can only be used as the content of an element.');
   }
 
-  render(_value: string | MarkdownBlock) {
+  render(_value: string | MarkdownBlock, _options?: MarkdownOptions) {
     return nothing;
   }
 
-  override update(_part: ChildPart, [value]: [string | MarkdownBlock]) {
-    if (value === this.#value) return noChange;
+  override update(_part: ChildPart, [value, options]: [string | MarkdownBlock, MarkdownOptions?]) {
+    if (value === this.#value && options?.headingLevel === this.#headingLevel) return noChange;
     this.#value = value;
-    const html = typeof value === 'string' ? renderMarkdown(value) : blockHtml.get(value);
+    this.#headingLevel = options?.headingLevel;
+    const html = typeof value === 'string' ? renderMarkdown(value, options) : blockHtml.get(value);
     if (html === this.#html) return noChange;
     this.#html = html;
     return html === undefined ? nothing : fragmentOf(html);
@@ -344,7 +362,8 @@ class MarkdownDirective extends Directive {
 
 /**
  * Renders untrusted markdown text, or one block of a `MarkdownStream`, as sanitised DOM. The
- * text is rendered again only when it changes.
+ * text is rendered again only when it or the options change; a block keeps the options of
+ * its stream.
  */
 export const markdown = directive(MarkdownDirective);
 
