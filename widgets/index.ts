@@ -7,3 +7,16 @@ export { CurbsideEvent, CurbsideFactSelectEvent, CurbsidePatientLoadEvent, Curbs
 export { fhirContext, launchContext } from './shared/contexts.ts';
 export { defineOnce } from './shared/define.ts';
 export { CurbsideDifferentialElement } from './differential/differential.ts';
+export { CurbsideEvidenceElement } from './evidence/evidence.ts';
+export { CurbsideAboutAiElement } from './about-ai/about-ai.ts';
+export type { ModelValidation } from './about-ai/about-ai.ts';
+export { CurbsidePayloadViewElement } from './payload-view/payload-view.ts';
+export {
+  CurbsideEvidenceAskEvent,
+  CurbsideEvidenceStopEvent,
+  CurbsideInsightRetryEvent,
+  CurbsideSuggestionAcceptEvent,
+  CurbsideSuggestionRejectEvent,
+} from './shared/events.ts';
+export type { SuggestionAcceptDetail, SuggestionOverrideReason, SuggestionRejectDetail } from './shared/events.ts';
+export { markdown, markdownStream, renderMarkdown, MarkdownStream } from './shared/markdown.ts';
