@@ -9,6 +9,9 @@ import { classifyReadyError, launchProblem } from '../src/smart/launch-errors.ts
 import { showLaunchProblem } from './problem-page.ts';
 import { configureFhirClient } from './fhir-client-settings.ts';
 import { fhirRequesterFor, keepSessionFresh } from './session.ts';
+import { loadRuntimeConfig } from './runtime-config.ts';
+import { modelForEhr, selectEhrConfig } from '../src/smart/config.ts';
+import { configureModel } from './model-provider.ts';
 
 async function start(): Promise<void> {
   const redirectParams = new URLSearchParams(location.search);
@@ -31,6 +34,18 @@ async function start(): Promise<void> {
   const sidebar = document.createElement('curbside-sidebar');
   sidebar.context = context;
   sidebar.fhir = fhirRequesterFor(client);
+  // The model comes from the same EHR entry the launch used; the chart shows even if this fails.
+  try {
+    const config = await loadRuntimeConfig();
+    const ehr = selectEhrConfig(context.fhirBase, config);
+    if (ehr) {
+      const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
+      sidebar.insightProvider = model.provider;
+      if (model.signIn) sidebar.modelSignIn = model.signIn;
+    }
+  } catch {
+    // Without a readable configuration there are no suggestions; the chart summary still works.
+  }
   sidebar.addEventListener('curbside-chart-load', (event) => {
     performance.mark('curbside:chart-summary', { detail: event.detail.stats });
   });

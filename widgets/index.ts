@@ -20,3 +20,4 @@ export {
 } from './shared/events.ts';
 export type { SuggestionAcceptDetail, SuggestionOverrideReason, SuggestionRejectDetail } from './shared/events.ts';
 export { markdown, markdownStream, renderMarkdown, MarkdownStream } from './shared/markdown.ts';
+export { CurbsideSuggestionsElement } from './suggestions/suggestions.ts';

@@ -13,6 +13,9 @@ import { visuallyHidden } from '../shared/utility.styles.ts';
 import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
 import '../chart-summary/chart-summary.ts';
 import '../patient-banner/patient-banner.ts';
+import '../suggestions/suggestions.ts';
+import type { ModelSignIn } from '../suggestions/suggestions.ts';
+import type { InsightProvider } from '../../src/insight/types.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 
 const NO_PATIENT_MESSAGE = "This launch has no patient in context. Open Curbside from a patient's chart.";
@@ -38,6 +41,7 @@ const CHART_LOAD_ERROR = 'The chart could not be loaded.';
  * @csspart main - The main region holding the chart summary and the slot.
  * @csspart chart-summary - The `<curbside-chart-summary>`.
  * @csspart chart-error - The message shown when the chart could not be read at all, with "Try again".
+ * @csspart suggestions - The `<curbside-suggestions>` shown once the chart has loaded, when a model is configured.
  * @csspart notice - A message in place of the patient (no patient in context, or a load error while the banner is hidden).
  *
  * @cssprop --curbside-color-accent - Product mark, banner edge, focus rings.
@@ -121,6 +125,14 @@ export class CurbsideSidebarElement extends LitElement {
   @property({ attribute: false })
   context: LaunchContext | undefined;
 
+  /** The model suggestions come from; without one the sidebar shows the chart only. */
+  @property({ attribute: false })
+  insightProvider: InsightProvider | undefined;
+
+  /** Signs the clinician in to a model that needs it (Azure AI Foundry). */
+  @property({ attribute: false })
+  modelSignIn: ModelSignIn | undefined;
+
   /** Reads from the EHR's FHIR server. Provided to descendants as `fhirContext`. */
   @provide({ context: fhirContext })
   @property({ attribute: false })
@@ -181,7 +193,7 @@ export class CurbsideSidebarElement extends LitElement {
     return this.#chartTask.render({
       initial: () => nothing,
       pending: () => summary(this.progressiveChart?.run === this.#chartRun ? this.progressiveChart.chart : undefined),
-      complete: (chart) => summary(chart),
+      complete: (chart) => html`${summary(chart)}${this.#renderSuggestions(chart)}`,
       error: () => html`
         <div part="chart-error" class="notice error" role="alert">
           <p>${CHART_LOAD_ERROR}</p>
@@ -189,6 +201,12 @@ export class CurbsideSidebarElement extends LitElement {
         </div>
       `,
     });
+  }
+
+  /** Suggestions run on the finished chart, and only when a model was given. */
+  #renderSuggestions(chart: PatientChart | typeof initialState): unknown {
+    if (!this.insightProvider || chart === initialState) return nothing;
+    return html`<curbside-suggestions part="suggestions" .chart=${chart} .provider=${this.insightProvider} .signIn=${this.modelSignIn}></curbside-suggestions>`;
   }
 
   /** What the main region says about the patient: the no-patient notice, or, with the banner hidden, a heading for screen readers. */

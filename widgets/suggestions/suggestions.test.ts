@@ -1,0 +1,142 @@
+import { failOnLitWarnings } from '../../test/component/lit-warnings.ts';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { egfrSeries, emptyChart, hba1cSeries, potassiumSeries, seriesRecord } from '../../test/component/chart-fixtures.ts';
+import { createReferenceEngineProvider } from '../../src/insight/reference-engine/index.ts';
+import { InsightError, type InsightProvider, type InsightRequest } from '../../src/insight/types.ts';
+import type { PatientChart } from '../../src/chart/types.ts';
+import './suggestions.ts';
+import type { CurbsideSuggestionsElement } from './suggestions.ts';
+import type { CurbsideDifferentialElement } from '../differential/differential.ts';
+
+failOnLitWarnings();
+
+const CHART: PatientChart = {
+  ...emptyChart(),
+  patient: { reference: 'Patient/p1', name: 'Harold Bennett', birthDate: '1959-04-16', ageYears: 67, gender: 'male', deceased: false },
+  problems: [{ reference: 'Condition/dm', display: 'Type 2 diabetes mellitus', codes: [{ system: 'http://snomed.info/sct', code: '44054006' }], clinicalStatus: 'active', category: 'problem-list-item' }],
+  medications: [{ reference: 'MedicationRequest/met', display: 'metformin hydrochloride 1000 MG Oral Tablet', codes: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '861004' }], status: 'active' }],
+  series: seriesRecord([egfrSeries, potassiumSeries, hba1cSeries]),
+};
+
+/** Counts calls and can hold an answer until the test lets it go. */
+function spy(inner: InsightProvider = createReferenceEngineProvider()) {
+  const calls: InsightRequest[] = [];
+  const signals: AbortSignal[] = [];
+  let hold: Promise<void> | undefined;
+  const provider: InsightProvider = {
+    id: 'spy',
+    identity: inner.identity,
+    async generate(request, options) {
+      calls.push(request);
+      if (options.signal) signals.push(options.signal);
+      if (hold) await hold;
+      return inner.generate(request, options);
+    },
+  };
+  return {
+    provider,
+    calls,
+    signals,
+    holdUntil(p: Promise<void>) {
+      hold = p;
+    },
+  };
+}
+
+function differential(el: CurbsideSuggestionsElement): CurbsideDifferentialElement {
+  return el.shadowRoot!.querySelector('curbside-differential')!;
+}
+
+async function ready(el: CurbsideSuggestionsElement): Promise<CurbsideDifferentialElement> {
+  await waitUntil(() => differential(el)?.state === 'ready', 'the differential never became ready', { timeout: 5000 });
+  return differential(el);
+}
+
+describe('<curbside-suggestions>', () => {
+  beforeEach(() => sessionStorage.removeItem('curbside.suggestions'));
+
+  it('runs the differential once the chart has settled, and nothing is accepted until the clinician says so', async () => {
+    const model = spy();
+    const loading = { ...CHART, sections: { ...CHART.sections, labs: { status: 'loading' as const } } };
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${loading} .provider=${model.provider}></curbside-suggestions>`);
+    expect(model.calls.length, 'not while a section is still loading').to.equal(0);
+    el.chart = CHART;
+    const view = await ready(el);
+    expect(model.calls.length).to.equal(1);
+    expect(view.insight!.differential.length).to.be.greaterThan(0);
+    expect(view.decisions.size).to.equal(0);
+    // What was sent carries no name and no FHIR reference.
+    const sent = JSON.stringify(model.calls[0]!.case);
+    expect(sent).to.not.contain('Bennett');
+    expect(sent).to.not.contain('Condition/dm');
+    await expect(el).to.be.accessible();
+  });
+
+  it('records an accept from the differential and lets the event reach the host', async () => {
+    const model = spy();
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);
+    const view = await ready(el);
+    const item = view.insight!.differential.find((d) => d.supporting.some((f) => f.verified))!;
+    const heard = oneEvent(el, 'curbside-suggestion-accept');
+    view.dispatchEvent(new CustomEvent('curbside-suggestion-accept', { detail: { insightId: view.insight!.id, itemId: item.id, condition: item.condition, codes: item.codes }, bubbles: true, composed: true }));
+    expect((await heard).detail.itemId).to.equal(item.id);
+    await el.updateComplete;
+    expect(differential(el).decisions.get(item.id)).to.equal('accepted');
+  });
+
+  it('switched off: nothing is sent, an answer in flight is cancelled, and the choice holds for the session', async () => {
+    const model = spy();
+    let release!: () => void;
+    model.holdUntil(new Promise<void>((r) => (release = r)));
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);
+    await waitUntil(() => model.calls.length === 1);
+    const toggle = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="switch"]')!;
+    expect(toggle.getAttribute('aria-pressed')).to.equal('true');
+    toggle.click();
+    await el.updateComplete;
+    expect(model.signals[0]!.aborted, 'the running request was cancelled').to.equal(true);
+    release();
+    expect(el.shadowRoot!.querySelector('curbside-differential')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part~="off-notice"]')!.textContent).to.contain('Nothing is sent');
+    expect(sessionStorage.getItem('curbside.suggestions')).to.equal('off');
+    const again = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);
+    await again.updateComplete;
+    expect(model.calls.length, 'a new view in the same session stays off').to.equal(1);
+    await expect(again).to.be.accessible();
+  });
+
+  it('a model that answers garbage shows the error with the raw answer, and Retry asks again', async () => {
+    let attempts = 0;
+    const broken: InsightProvider = {
+      id: 'broken',
+      identity: { provider: 'openai-compatible', name: 'Clinical model', version: '2026-01', builtIn: false },
+      async generate() {
+        attempts += 1;
+        throw new InsightError('invalid-output', 'The model answered in a form Curbside cannot read.', { raw: 'probably fine :)' });
+      },
+    };
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${broken}></curbside-suggestions>`);
+    await waitUntil(() => differential(el)?.state === 'error');
+    expect(differential(el).error).to.deep.equal({ kind: 'invalid-output', message: 'The model answered in a form Curbside cannot read.', raw: 'probably fine :)' });
+    differential(el).dispatchEvent(new CustomEvent('curbside-insight-retry', { bubbles: true, composed: true, detail: {} }));
+    await waitUntil(() => attempts === 2, 'Retry asked the model again');
+  });
+
+  it('an evidence question streams its answer and ends with the grounded insight', async () => {
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${spy().provider}></curbside-suggestions>`);
+    await ready(el);
+    const evidence = el.shadowRoot!.querySelector('curbside-evidence')!;
+    evidence.dispatchEvent(new CustomEvent('curbside-evidence-ask', { detail: { question: 'Metformin at eGFR below 30?' }, bubbles: true, composed: true }));
+    await waitUntil(() => evidence.state === 'ready', 'the answer never completed');
+    expect(evidence.insight!.task).to.deep.equal({ kind: 'evidence', question: 'Metformin at eGFR below 30?' });
+    expect(evidence.answerText.length).to.be.greaterThan(0);
+  });
+
+  it('shows exactly what is sent', async () => {
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${spy().provider}></curbside-suggestions>`);
+    await ready(el);
+    const payload = el.shadowRoot!.querySelector('curbside-payload-view')!;
+    expect(payload.payload!.json).to.contain('"age":67');
+    expect(payload.payload!.json).to.not.contain('Bennett');
+  });
+});

@@ -1,0 +1,274 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { PatientChart } from '../../src/chart/types.ts';
+import { describePayload, type SanitisedCase } from '../../src/privacy/index.ts';
+import { prepareCase, runInsight } from '../../src/insight/pipeline.ts';
+import { SummaryFieldExtractor } from '../../src/insight/stream-text.ts';
+import { InsightError, type Insight, type InsightProvider } from '../../src/insight/types.ts';
+import { defineOnce } from '../shared/define.ts';
+import { tokens } from '../shared/tokens.styles.ts';
+import type { CurbsideSuggestionAcceptEvent, CurbsideSuggestionRejectEvent } from '../shared/events.ts';
+import '../differential/differential.ts';
+import '../evidence/evidence.ts';
+import '../payload-view/payload-view.ts';
+import '../about-ai/about-ai.ts';
+
+/** Signs the clinician in to a model that needs it (Azure AI Foundry); called only from a click. */
+export interface ModelSignIn {
+  signIn(): Promise<void>;
+}
+
+type Decision = 'accepted' | 'rejected';
+type ViewError = { kind: string; message: string; raw?: string };
+
+const SWITCH_KEY = 'curbside.suggestions';
+
+function viewError(error: unknown): ViewError {
+  if (error instanceof InsightError) return { kind: error.kind, message: error.message, ...(error.raw ? { raw: error.raw } : {}) };
+  // Anything else may carry a URL or PHI in its message: say only what happened.
+  return { kind: 'server', message: 'The model could not be reached or answered in a way Curbside cannot use.' };
+}
+
+function chartSettled(chart: PatientChart | undefined): chart is PatientChart {
+  return chart !== undefined && Object.values(chart.sections).every((s) => s.status !== 'loading');
+}
+
+/**
+ * @summary The model's suggestions for the chart in view: the differential, evidence questions,
+ * what is sent to the model and what the model is. Runs the insight pipeline (privacy → model →
+ * grounding) once the chart has settled; never pre-accepts anything.
+ *
+ * @fires curbside-suggestion-accept - Re-dispatched from `<curbside-differential>` after the decision is recorded.
+ * @fires curbside-suggestion-reject - Likewise, with the override reason.
+ *
+ * @csspart base - The section.
+ * @csspart switch - The suggestions on/off button.
+ * @csspart off-notice - What is said while suggestions are off.
+ *
+ * @cssprop --curbside-color-accent - Switch accent.
+ */
+export class CurbsideSuggestionsElement extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host { display: block; }
+      .base { display: grid; gap: calc(var(--_spacing, 8px) * 1.5); padding: var(--_spacing, 8px) 0; }
+      .head { display: flex; align-items: center; justify-content: space-between; gap: var(--_spacing, 8px); flex-wrap: wrap; }
+      h2 { font-size: 1rem; margin: 0; }
+      .switch { font: inherit; padding: 0.2rem 0.6rem; border-radius: var(--_radius, 6px); border: 1px solid var(--_color-border, #c9d1d9); background: transparent; color: inherit; cursor: pointer; }
+      .switch[aria-pressed='true'] { border-color: var(--_color-accent, #1f5fa8); }
+      .switch:focus-visible, summary:focus-visible, .sign-in:focus-visible { outline: 2px solid var(--_color-accent, #1f5fa8); outline-offset: 2px; }
+      details { border-top: 1px solid var(--_color-border, #d5dbe1); padding-top: var(--_spacing, 8px); }
+      summary { cursor: pointer; font-weight: 600; }
+      .off { margin: 0; color: var(--_color-text-muted, #56616d); }
+      .sign-in { font: inherit; padding: 0.3rem 0.8rem; border-radius: var(--_radius, 6px); border: 1px solid var(--_color-accent, #1f5fa8); background: var(--_color-accent, #1f5fa8); color: #fff; cursor: pointer; }
+    `,
+  ];
+
+  /** Decisions per insight item; owned here, shown by the differential. */
+  @state() private decisions: ReadonlyMap<string, Decision> = new Map();
+  @state() private enabled = sessionStorage.getItem(SWITCH_KEY) !== 'off';
+  @state() private signInProblem: string | undefined;
+  @state() private evidence: { state: 'idle' | 'streaming' | 'ready' | 'error'; answerText: string; insight?: Insight; error?: ViewError; retraction?: string } = {
+    state: 'idle',
+    answerText: '',
+  };
+  /** The latest status line from the model while the differential is being prepared. */
+  @state() private progress: string | undefined;
+
+  /** The chart in view. The differential runs once every section has settled. */
+  @property({ attribute: false }) chart: PatientChart | undefined;
+
+  /** The model to ask. */
+  @property({ attribute: false }) provider: InsightProvider | undefined;
+
+  /** Present when the model needs the clinician to sign in. */
+  @property({ attribute: false }) signIn: ModelSignIn | undefined;
+
+  #evidenceAbort: AbortController | undefined;
+  #preparedFor: { chart: PatientChart; prepared: SanitisedCase } | undefined;
+
+  #differential = new Task(this, {
+    task: async ([chart, provider, enabled], { signal }) => {
+      if (!enabled || !provider || !chartSettled(chart)) return undefined;
+      this.progress = 'Sending the de-identified case to the model';
+      let received = 0;
+      const run = await runInsight(chart, { kind: 'differential' }, provider, {
+        signal,
+        prepared: this.#prepared(chart),
+        onProgress: (p) => {
+          if (p.kind === 'status') this.progress = p.message;
+          else if (p.kind === 'text') this.progress = `Receiving the answer (${(received += p.delta.length).toLocaleString()} characters)`;
+        },
+      });
+      return run.insight;
+    },
+    args: () => [this.chart, this.provider, this.enabled] as const,
+  });
+
+  #prepared(chart: PatientChart): SanitisedCase {
+    if (this.#preparedFor?.chart !== chart) this.#preparedFor = { chart, prepared: prepareCase(chart) };
+    return this.#preparedFor.prepared;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // A new patient's chart starts with no decisions and no answer.
+    if (changed.has('chart') && changed.get('chart') !== undefined && (changed.get('chart') as PatientChart | undefined)?.patient?.reference !== this.chart?.patient?.reference) {
+      this.decisions = new Map();
+      this.#stopEvidence();
+      this.evidence = { state: 'idle', answerText: '' };
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stopEvidence();
+  }
+
+  #toggle = (): void => {
+    this.enabled = !this.enabled;
+    sessionStorage.setItem(SWITCH_KEY, this.enabled ? 'on' : 'off');
+    if (!this.enabled) {
+      // Off means off: nothing in flight, nothing half-decided left behind.
+      this.#stopEvidence();
+      this.decisions = new Map();
+      this.evidence = { state: 'idle', answerText: '' };
+    }
+  };
+
+  #onAccept = (event: CurbsideSuggestionAcceptEvent): void => {
+    this.decisions = new Map(this.decisions).set(event.detail.itemId, 'accepted');
+  };
+
+  #onReject = (event: CurbsideSuggestionRejectEvent): void => {
+    this.decisions = new Map(this.decisions).set(event.detail.itemId, 'rejected');
+  };
+
+  #onRetry = (): void => {
+    void this.#differential.run();
+  };
+
+  #onSignIn = async (): Promise<void> => {
+    this.signInProblem = undefined;
+    try {
+      await this.signIn?.signIn();
+      void this.#differential.run();
+    } catch (error) {
+      this.signInProblem = viewError(error).message;
+    }
+  };
+
+  #stopEvidence(): void {
+    this.#evidenceAbort?.abort();
+    this.#evidenceAbort = undefined;
+  }
+
+  #onAsk = async (event: CustomEvent<{ question: string }>): Promise<void> => {
+    const chart = this.chart;
+    const provider = this.provider;
+    if (!this.enabled || !provider || !chartSettled(chart)) return;
+    this.#stopEvidence();
+    const abort = new AbortController();
+    this.#evidenceAbort = abort;
+    const extractor = new SummaryFieldExtractor();
+    this.evidence = { state: 'streaming', answerText: '' };
+    try {
+      const run = await runInsight(chart, { kind: 'evidence', question: event.detail.question }, provider, {
+        signal: abort.signal,
+        prepared: this.#prepared(chart),
+        onProgress: (progress) => {
+          if (abort.signal.aborted) return;
+          if (progress.kind === 'text') {
+            extractor.push(progress.delta);
+            this.evidence = { state: 'streaming', answerText: extractor.text };
+          } else if (progress.kind === 'retracted') {
+            this.evidence = { state: 'streaming', answerText: '', retraction: progress.reason };
+          }
+        },
+      });
+      if (!abort.signal.aborted) this.evidence = { state: 'ready', answerText: run.insight.summary, insight: run.insight };
+    } catch (error) {
+      if (abort.signal.aborted) this.evidence = { state: 'idle', answerText: this.evidence.answerText };
+      else this.evidence = { state: 'error', answerText: '', error: viewError(error) };
+    }
+  };
+
+  #onStop = (): void => {
+    this.#stopEvidence();
+  };
+
+  override render() {
+    const model = this.provider?.identity;
+    return html`
+      <section part="base" class="base" aria-labelledby="suggestions-title">
+        <div class="head">
+          <h2 id="suggestions-title">Suggestions</h2>
+          <button part="switch" class="switch" type="button" aria-pressed=${this.enabled ? 'true' : 'false'} @click=${this.#toggle}>
+            ${this.enabled ? 'Suggestions on' : 'Suggestions off'}
+          </button>
+        </div>
+        ${this.enabled ? this.#renderOn() : html`<p part="off-notice" class="off" role="status">Suggestions are off for this session. Nothing is sent to the model.</p>`}
+        ${model
+          ? html`<details>
+              <summary>About this AI</summary>
+              <curbside-about-ai heading-level="3" .model=${model}></curbside-about-ai>
+            </details>`
+          : nothing}
+      </section>
+    `;
+  }
+
+  #renderOn(): unknown {
+    const chart = this.chart;
+    const differential = this.#differential.render({
+      initial: () => html`<curbside-differential heading-level="3" state="idle" .model=${this.provider?.identity}></curbside-differential>`,
+      pending: () =>
+        html`<curbside-differential heading-level="3" state="streaming" .model=${this.provider?.identity} .progress=${this.progress}></curbside-differential>`,
+      complete: (insight) =>
+        html`<curbside-differential
+          heading-level="3"
+          .model=${this.provider?.identity}
+          .state=${insight ? 'ready' : 'idle'}
+          .insight=${insight}
+          .decisions=${this.decisions}
+          @curbside-suggestion-accept=${this.#onAccept}
+          @curbside-suggestion-reject=${this.#onReject}
+        ></curbside-differential>`,
+      error: (error) => {
+        const shown = viewError(error);
+        return html`${shown.kind === 'unauthorized' && this.signIn ? html`<button class="sign-in" type="button" @click=${this.#onSignIn}>Sign in to the clinical model</button>` : nothing}
+          ${this.signInProblem ? html`<p role="alert">${this.signInProblem}</p>` : nothing}
+          <curbside-differential heading-level="3" state="error" .model=${this.provider?.identity} .error=${shown} @curbside-insight-retry=${this.#onRetry}></curbside-differential>`;
+      },
+    });
+    return html`
+      ${differential}
+      <curbside-evidence
+        heading-level="3"
+        .retraction=${this.evidence.retraction}
+        .state=${this.evidence.state}
+        .answerText=${this.evidence.answerText}
+        .insight=${this.evidence.insight}
+        .error=${this.evidence.error}
+        .model=${this.provider?.identity}
+        @curbside-evidence-ask=${this.#onAsk}
+        @curbside-evidence-stop=${this.#onStop}
+      ></curbside-evidence>
+      ${chartSettled(chart)
+        ? html`<details>
+            <summary>What is sent to the model</summary>
+            <curbside-payload-view heading-level="3" .payload=${describePayload(this.#prepared(chart))}></curbside-payload-view>
+          </details>`
+        : nothing}
+    `;
+  }
+}
+
+defineOnce('curbside-suggestions', CurbsideSuggestionsElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'curbside-suggestions': CurbsideSuggestionsElement;
+  }
+}
