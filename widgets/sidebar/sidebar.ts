@@ -7,7 +7,7 @@ import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
 import { fetchSmartStyle } from '../../src/smart/style.ts';
 import { fhirContext, launchContext } from '../shared/contexts.ts';
 import { defineOnce } from '../shared/define.ts';
-import { CurbsideChartLoadEvent, CurbsidePatientLoadEvent } from '../shared/events.ts';
+import { CurbsideChartLoadEvent, CurbsidePatientLoadEvent, type CurbsideFactSelectEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { visuallyHidden } from '../shared/utility.styles.ts';
 import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
@@ -142,6 +142,11 @@ export class CurbsideSidebarElement extends LitElement {
     void this.#patientTask.run();
   };
 
+  /** A finding chosen in a suggestion is shown where it lives in the chart summary. */
+  #onSuggestionFact = (event: CurbsideFactSelectEvent): void => {
+    this.focusFact(event.detail.reference);
+  };
+
   #onChartRetry = (): void => {
     void this.#chartTask.run();
   };
@@ -206,7 +211,13 @@ export class CurbsideSidebarElement extends LitElement {
   /** Suggestions run on the finished chart, and only when a model was given. */
   #renderSuggestions(chart: PatientChart | typeof initialState): unknown {
     if (!this.insightProvider || chart === initialState) return nothing;
-    return html`<curbside-suggestions part="suggestions" .chart=${chart} .provider=${this.insightProvider} .signIn=${this.modelSignIn}></curbside-suggestions>`;
+    return html`<curbside-suggestions
+      part="suggestions"
+      .chart=${chart}
+      .provider=${this.insightProvider}
+      .signIn=${this.modelSignIn}
+      @curbside-fact-select=${this.#onSuggestionFact}
+    ></curbside-suggestions>`;
   }
 
   /** What the main region says about the patient: the no-patient notice, or, with the banner hidden, a heading for screen readers. */
