@@ -175,6 +175,24 @@ describe('<curbside-evidence>', () => {
     expect(text(part(el, 'answer'))).to.contain('KDIGO 2022');
   });
 
+  it('shows a long answer that arrives all at once over several frames, never in one long task', async () => {
+    const el = await evidence();
+    const long = Array.from({ length: 60 }, (_, index) => `Paragraph ${index}: metformin and **eGFR** in [a guideline](https://kdigo.org/${index}) with some more words.`).join('\n\n');
+    el.state = 'ready';
+    el.insight = evidenceInsight({ summary: long });
+    el.answerText = long;
+    await el.updateComplete;
+    const answer = part(el, 'answer')!;
+    const firstFrame = answer.querySelectorAll('p').length;
+    expect(firstFrame, 'some of it at once').to.be.greaterThan(0).and.lessThan(60);
+    for (let frame = 0; frame < 20 && answer.querySelectorAll('p').length < 60; frame += 1) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      await el.updateComplete;
+    }
+    expect(answer.querySelectorAll('p')).to.have.length(60);
+    expect(text(answer)).to.contain('Paragraph 59');
+  });
+
   it('lists the final answer’s sources with verified and unverified marks, and its confidence', async () => {
     const el = await evidence();
     el.state = 'ready';

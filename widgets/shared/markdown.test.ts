@@ -257,6 +257,29 @@ describe('MarkdownStream', () => {
     expect(calls).to.have.length(2);
   });
 
+  it('renders a burst over several reads, a bounded amount each, holding the open block back until it is done', () => {
+    const calls: string[] = [];
+    const stream = new MarkdownStream({
+      charsPerRead: 40,
+      render: (source) => {
+        calls.push(source);
+        return renderMarkdown(source);
+      },
+    });
+    const container = document.createElement('div');
+    stream.append('First block here.\n\nSecond block.\n\nThird one is longer than the limit alone.\n\nFourth.\n\nOpen');
+    showStream(stream, container);
+    expect(calls).to.deep.equal(['First block here.\n\nSecond block.\n\n']);
+    expect(stream.pending).to.equal(true);
+    expect(container.textContent).to.not.contain('Open');
+    showStream(stream, container);
+    // A block longer than the limit is still rendered whole; "Fourth." stays open until "Open" ends its line.
+    expect(calls.slice(1)).to.deep.equal(['Third one is longer than the limit alone.\n\n', 'Fourth.\n\nOpen']);
+    expect(stream.pending).to.equal(false);
+    expect(container.textContent).to.contain('Open');
+    expect(unboxed(container)).to.equal(String(renderMarkdown(stream.text)));
+  });
+
   it('keeps the DOM of completed blocks while the open block grows', () => {
     const stream = new MarkdownStream();
     const container = document.createElement('div');

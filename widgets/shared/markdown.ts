@@ -162,7 +162,15 @@ const blockHtml = new WeakMap<MarkdownBlock, TrustedHTML | string>();
 export interface MarkdownStreamOptions extends MarkdownOptions {
   /** Renders one block's source; `renderMarkdown` by default. Lets a bench or test count the work. */
   readonly render?: (source: string, options: MarkdownOptions) => TrustedHTML | string;
+  /**
+   * Completed text rendered per read, at most (4,000 characters by default, about 10 ms): a
+   * burst, or a whole answer arriving at once, is rendered over several frames instead of in
+   * one long task. A single block longer than this is still rendered whole.
+   */
+  readonly charsPerRead?: number;
 }
+
+const CHARS_PER_READ = 4000;
 
 const BLANK = /^[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -181,11 +189,13 @@ const DEFINITION = /^ {0,3}\[(?:[^\]\\]|\\.)+\]:/;
  *
  * Rendering is lazy: `append` only scans new lines; reading `blocks` renders, in one call,
  * the text completed since the last read (sanitising has a fixed cost per call) and then the
- * open block if it changed. Read it once per animation frame.
+ * open block if it changed. Read it once per animation frame; while `pending` is true, the
+ * completed text was more than one read renders, and the open block waits until it is done.
  */
 export class MarkdownStream {
   readonly #render: (source: string, options: MarkdownOptions) => TrustedHTML | string;
   readonly #options: MarkdownOptions;
+  readonly #charsPerRead: number;
   #text = '';
   #generation = 0;
   #groups: MarkdownBlock[] = [];
@@ -194,6 +204,8 @@ export class MarkdownStream {
   /** End of the text known to be complete, and of the part of it already rendered. */
   #completedEnd = 0;
   #renderedEnd = 0;
+  /** Ends of completed blocks not yet rendered, in order. */
+  #boundaries: number[] = [];
   /** Start of the first line not yet scanned (the line still being written). */
   #scanned = 0;
   #fence: { readonly marker: string; readonly length: number } | undefined;
@@ -205,6 +217,12 @@ export class MarkdownStream {
   constructor(options: MarkdownStreamOptions = {}) {
     this.#render = options.render ?? renderMarkdown;
     this.#options = options.headingLevel === undefined ? {} : { headingLevel: options.headingLevel };
+    this.#charsPerRead = options.charsPerRead ?? CHARS_PER_READ;
+  }
+
+  /** True while completed text is waiting for a later read to render it. */
+  get pending(): boolean {
+    return this.#completedEnd > this.#renderedEnd;
   }
 
   get text(): string {
@@ -219,15 +237,20 @@ export class MarkdownStream {
   /** Completed blocks, then the open one; renders what changed since the last read. */
   get blocks(): readonly MarkdownBlock[] {
     let changed = false;
-    if (this.#completedEnd > this.#renderedEnd) {
-      const source = this.#text.slice(this.#renderedEnd, this.#completedEnd);
+    if (this.pending) {
+      const end = this.#nextGroupEnd();
+      const source = this.#text.slice(this.#renderedEnd, end);
       this.#groups.push(this.#block(source, true, this.#open));
-      this.#renderedEnd = this.#completedEnd;
+      this.#renderedEnd = end;
       this.#open = undefined;
       changed = true;
     }
     const source = this.#text.slice(this.#completedEnd);
-    if (source === '') {
+    if (this.pending) {
+      // The open block follows text not yet shown; it waits rather than appear out of place.
+      if (this.#open) changed = true;
+      this.#open = undefined;
+    } else if (source === '') {
       if (this.#open) changed = true;
       this.#open = undefined;
     } else if (this.#open?.source !== source) {
@@ -236,6 +259,14 @@ export class MarkdownStream {
     }
     if (changed) this.#blocks = this.#open ? [...this.#groups, this.#open] : [...this.#groups];
     return this.#blocks;
+  }
+
+  /** The end of the blocks to render together in this read: as many as fit, and at least one. */
+  #nextGroupEnd(): number {
+    const limit = this.#renderedEnd + this.#charsPerRead;
+    let count = 1;
+    while (count < this.#boundaries.length && this.#boundaries[count]! <= limit) count += 1;
+    return this.#boundaries.splice(0, count).at(-1)!;
   }
 
   append(delta: string): void {
@@ -266,6 +297,7 @@ export class MarkdownStream {
     this.#blocks = [];
     this.#completedEnd = 0;
     this.#renderedEnd = 0;
+    this.#boundaries = [];
     this.#scanned = 0;
     this.#fence = undefined;
     this.#openHasContent = false;
@@ -305,6 +337,7 @@ export class MarkdownStream {
 
   #complete(end: number): void {
     this.#completedEnd = end;
+    this.#boundaries.push(end);
     this.#openHasContent = false;
     this.#openHasList = false;
   }
@@ -316,6 +349,7 @@ export class MarkdownStream {
     this.#open = undefined;
     this.#completedEnd = 0;
     this.#renderedEnd = 0;
+    this.#boundaries = [];
   }
 
   #block(source: string, complete: boolean, previous: MarkdownBlock | undefined): MarkdownBlock {
