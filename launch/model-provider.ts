@@ -10,12 +10,28 @@ import {
   type InsightProvider,
   type MsalTokenSource,
 } from '../src/insight/index.ts';
-import { createReferenceEngineProvider } from '../src/insight/reference-engine/index.ts';
 
 export interface ConfiguredModel {
   readonly provider: InsightProvider;
   /** Present for models that need the clinician to sign in (Azure AI Foundry). */
   readonly signIn?: MsalTokenSource;
+}
+
+/**
+ * The built-in engine's knowledge base is large; it is fetched only when an EHR's model is the
+ * embedded engine, and only when the first insight is asked for.
+ */
+function lazyReferenceEngine(): InsightProvider {
+  const loaded = () => import('../src/insight/reference-engine/index.ts');
+  let provider: Promise<InsightProvider> | undefined;
+  return {
+    id: 'reference-engine',
+    identity: { provider: 'reference-engine', name: 'Curbside reference engine', version: 'built-in', builtIn: true },
+    async generate(request, options) {
+      provider ??= loaded().then((m) => m.createReferenceEngineProvider());
+      return (await provider).generate(request, options);
+    },
+  };
 }
 
 /** A provider whose answers are labelled as the built-in engine, however they travelled. */
@@ -34,7 +50,7 @@ function labelledBuiltIn(provider: InsightProvider): InsightProvider {
 export function configureModel(model: ModelConfig): ConfiguredModel {
   switch (model.kind) {
     case 'reference-engine':
-      return { provider: createReferenceEngineProvider() };
+      return { provider: lazyReferenceEngine() };
     case 'openai-compatible': {
       const provider = createOpenAICompatibleProvider({
         endpoint: model.endpoint,
