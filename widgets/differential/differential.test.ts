@@ -233,6 +233,24 @@ describe('<curbside-differential>', () => {
     expect(Object.isFrozen(event.detail)).to.equal(true);
   });
 
+  it('keeps focus where it is after Accept, and on the button once the host records the decision', async () => {
+    const el = await show();
+    const item = await expand(el, 0);
+    const accept = within(item, 'accept-button')!;
+    accept.focus();
+    accept.click();
+    await el.updateComplete;
+    within(items(el)[1]!, 'disclosure')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement, 'an unrelated render does not move focus').to.equal(within(items(el)[1]!, 'disclosure'));
+    accept.focus();
+    el.decisions = new Map([['item-t2dm', 'accepted']]);
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(accept);
+    expect(accept.getAttribute('aria-disabled')).to.equal('true');
+  });
+
   it('shows the decisions the host recorded, and does not fire again for an accepted item', async () => {
     const el = await show({ decisions: new Map<string, SuggestionDecision>([['item-t2dm', 'accepted'], ['item-mody', 'rejected']]) });
     const [first, , third] = items(el);

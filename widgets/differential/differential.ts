@@ -156,11 +156,10 @@ export class CurbsideDifferentialElement extends LitElement {
     this.expanded = expanded;
   }
 
-  #accept(item: DifferentialItem, index: number): void {
+  #accept(item: DifferentialItem): void {
     const insight = this.insight;
     if (!insight || !canAccept(item) || this.decisions.get(item.id) === 'accepted') return;
     if (this.rejecting === item.id) this.#closeRejectForm();
-    this.#focusAfterRender = domId('accept', index);
     this.dispatchEvent(new CurbsideSuggestionAcceptEvent({ insightId: insight.id, itemId: item.id, condition: item.condition, codes: item.codes }));
   }
 
@@ -438,7 +437,7 @@ export class CurbsideDifferentialElement extends LitElement {
             ?disabled=${!acceptable}
             aria-disabled=${accepted ? 'true' : nothing}
             aria-describedby=${acceptable ? nothing : domId('accept-reason', index)}
-            @click=${() => this.#accept(item, index)}
+            @click=${() => this.#accept(item)}
           >
             ${accepted ? 'Accepted' : 'Accept'}<span class="visually-hidden"> ${item.condition}</span>
           </button>
