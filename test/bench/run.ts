@@ -8,21 +8,24 @@ import { launchBrowser } from '../support/browser.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { benchLaunch, type LaunchBenchRow } from './launch.bench.ts';
 import { benchCurbsideChart, benchNaiveChart, type ChartBenchRow } from './chart.bench.ts';
+import { benchStreaming, type StreamingBenchRow } from './streaming.bench.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'string' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({ options: { json: { type: 'string' }, runs: { type: 'string', default: '7' }, only: { type: 'string' } } });
+const only = values.only?.split(',') ?? ['launch', 'chart', 'streaming'];
 const runs = Number(values.runs);
 
 const sandbox = await startTestSandbox({ largePatientObservations: 20_000 });
 const chromium = await launchBrowser(['--enable-precise-memory-info']);
 const rows: LaunchBenchRow[] = [];
 const chartRows: ChartBenchRow[] = [];
+let streaming: StreamingBenchRow | undefined;
 try {
   const typical = sandbox.patients.find((p) => p.source === 'synthetic' && /ckd|kidney/i.test(`${p.key} ${p.scenario}`)) ?? sandbox.patients[0]!;
   const large = sandbox.patients.find((p) => p.source === 'synthetic' && /20[, ]?000|large|scale/i.test(`${p.key} ${p.scenario} ${p.summary}`));
-  for (const patient of [typical, ...(large ? [large] : [])]) {
+  for (const patient of only.includes('launch') ? [typical, ...(large ? [large] : [])] : []) {
     for (const latency of [0, 100]) rows.push(await benchLaunch(sandbox, chromium, patient, latency, runs));
   }
-  for (const patient of [typical, ...(large ? [large] : [])]) {
+  for (const patient of only.includes('chart') ? [typical, ...(large ? [large] : [])] : []) {
     for (const latency of [0, 100]) {
       chartRows.push(await benchCurbsideChart(sandbox, chromium, patient, latency, runs));
       // The naive loader makes hundreds of sequential requests for the large record: fewer runs there.
@@ -30,6 +33,7 @@ try {
       chartRows.push(await benchNaiveChart(sandbox, chromium, patient, latency, naiveRuns));
     }
   }
+  if (only.includes('streaming')) streaming = await benchStreaming(chromium.browser, runs);
 } finally {
   await chromium.close();
   await sandbox.close();
@@ -71,4 +75,17 @@ for (const patient of new Set(chartRows.map((r) => r.patient))) {
     if (mine && naive) console.log(`${patient.slice(0, 40)} @ ${latency} ms: Curbside is ${(naive.medianMs / mine.medianMs).toFixed(1)}× faster than the naive loader`);
   }
 }
-if (values.json) writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), launch: rows, chart: chartRows }, null, 2));
+if (streaming) {
+  console.log('\nStreaming render: a 4,000-token markdown answer streamed into <curbside-evidence> vs one final render');
+  console.table([
+    {
+      tokens: streaming.tokens,
+      runs: streaming.runs,
+      'streamed main-thread (ms)': streaming.streamedMs,
+      'one render (ms)': streaming.finalMs,
+      ratio: `${streaming.ratio}×`,
+      'longest task while streaming (ms)': streaming.longestTaskMs,
+    },
+  ]);
+}
+if (values.json) writeFileSync(values.json, JSON.stringify({ date: new Date().toISOString(), launch: rows, chart: chartRows, streaming }, null, 2));
