@@ -52,7 +52,7 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
     build: { outDir, emptyOutDir: true, target: 'es2022', rolldownOptions: { input: join(PROJECT_ROOT, 'test/bench/streaming-page.html') } },
   });
   const serve = sirv(outDir, { dev: false });
-  const server = createHttpServer((req, res) => serve(req, res, () => res.writeHead(404).end()));
+  const server = createHttpServer((req, res) => serve(req, res, () => void res.writeHead(404).end()));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address() as AddressInfo;
   const tokens = sampleAnswer();
