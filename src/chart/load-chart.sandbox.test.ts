@@ -10,6 +10,7 @@ import type { Bundle, Resource } from 'fhir/r4';
 import { createFhirServer, type FhirServer } from '../../launch/sandbox/fhir/index.ts';
 import { AWKWARD_DATA, type Cohort, type CohortPatient, generateCohort, SCENARIO_FACTS } from '../../launch/sandbox/cohort/index.ts';
 import { makeGrant } from '../../launch/sandbox/scopes.ts';
+import { inProcessRequester } from '../../test/support/in-process-fhir.ts';
 import type { FhirRequester, LaunchContext } from '../smart/context.ts';
 import { keyLabs, keyVitals, loadChart, type ChartLoadOptions, type ObservationSeries, type PatientChart } from './index.ts';
 
@@ -44,20 +45,8 @@ before(async () => {
   for (const patient of cohort.patients) await server.load(patient.resources);
 });
 
-/** A FhirRequester over the sandbox's `handle`, throwing an HttpError-like error on non-2xx as fhirclient does. */
 function sandboxRequester(patient: CohortPatient, scopes: readonly string[]): FhirRequester & { urls: string[] } {
-  const grant = makeGrant({ clientId: 'curbside-sandbox', scopes: [...scopes], patient: patient.patientId, expiresAt: Date.now() + 3_600_000 });
-  const urls: string[] = [];
-  return {
-    urls,
-    async request<T>(url: string, init?: { signal?: AbortSignal }): Promise<T> {
-      init?.signal?.throwIfAborted();
-      urls.push(url);
-      const response = await server.handle({ method: 'GET', url: new URL(url, `${BASE}/`), headers: { accept: 'application/fhir+json' } }, grant);
-      if (response.status >= 400) throw Object.assign(new Error(`HTTP ${response.status}`), { name: 'HttpError', status: response.status, statusCode: response.status });
-      return response.body as T;
-    },
-  };
+  return inProcessRequester(server, patient.patientId, scopes);
 }
 
 function patientFor(key: keyof typeof SCENARIO_FACTS): CohortPatient {

@@ -1,38 +1,25 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Resource } from 'fhir/r4';
-import { createFhirServer, type FhirServer } from '../../launch/sandbox/fhir/index.ts';
-import { generateCohort, type Cohort } from '../../launch/sandbox/cohort/index.ts';
-import { makeGrant } from '../../launch/sandbox/scopes.ts';
+import type { FhirServer } from '../../launch/sandbox/fhir/index.ts';
+import type { Cohort } from '../../launch/sandbox/cohort/index.ts';
+import { cohortServer, IN_PROCESS_BASE, inProcessRequester } from '../../test/support/in-process-fhir.ts';
 import { loadChart, type PatientChart } from '../chart/index.ts';
-import type { FhirRequester } from '../smart/context.ts';
 import { createReferenceEngineProvider } from './reference-engine/index.ts';
 import { prepareCase, runInsight } from './pipeline.ts';
 import { InsightError, type InsightProvider } from './types.ts';
 
-const BASE = 'http://localhost:4000/fhir';
 const AS_OF = new Date('2026-11-25T20:00:00Z');
 let cohort: Cohort;
 let server: FhirServer;
 
 before(async () => {
-  cohort = generateCohort({ asOf: '2026-11-25', largePatientObservations: 500 });
-  server = await createFhirServer({ baseUrl: BASE, authorizeUrl: `${BASE}/../auth/authorize`, tokenUrl: `${BASE}/../auth/token` });
-  await server.load([...cohort.practitioners, cohort.organization] as Resource[]);
-  for (const patient of cohort.patients) await server.load(patient.resources);
+  ({ cohort, server } = await cohortServer({ asOf: '2026-11-25', largePatientObservations: 500 }));
 });
 
 async function chartOf(key: string): Promise<PatientChart> {
   const patient = cohort.patients.find((p) => p.key === key)!;
-  const grant = makeGrant({ clientId: 'curbside-sandbox', scopes: ['patient/*.rs'], patient: patient.patientId, expiresAt: Date.now() + 3_600_000 });
-  const fhir: FhirRequester = {
-    async request<T>(url: string): Promise<T> {
-      const response = await server.handle({ method: 'GET', url: new URL(url, `${BASE}/`), headers: {} }, grant);
-      if (response.status >= 400) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
-      return response.body as T;
-    },
-  };
-  const context = { fhirBase: BASE, patientId: patient.patientId, ...(patient.encounterId ? { encounterId: patient.encounterId } : {}), needPatientBanner: false, grantedScopes: [] };
+  const fhir = inProcessRequester(server, patient.patientId);
+  const context = { fhirBase: IN_PROCESS_BASE, patientId: patient.patientId, ...(patient.encounterId ? { encounterId: patient.encounterId } : {}), needPatientBanner: false, grantedScopes: [] };
   return (await loadChart(fhir, context, { asOf: AS_OF })).chart;
 }
 

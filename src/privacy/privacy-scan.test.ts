@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle, HumanName, Patient, Practitioner, Resource } from 'fhir/r4';
 import { generateCohort, type Cohort, type CohortPatient } from '../../launch/sandbox/cohort/index.ts';
 import { createFhirServer, type FhirServer } from '../../launch/sandbox/fhir/index.ts';
-import { makeGrant } from '../../launch/sandbox/scopes.ts';
+import { inProcessRequester } from '../../test/support/in-process-fhir.ts';
 import { loadChart, type ChartLoadOptions, type PatientChart } from '../chart/index.ts';
 import type { FhirRequester, LaunchContext } from '../smart/context.ts';
 import { compactNumber } from './case-summary.ts';
@@ -53,15 +53,7 @@ const WHOLE_RECORD: ChartLoadOptions = {
 };
 
 function requester(server: FhirServer, patientId: string): FhirRequester {
-  const grant = makeGrant({ clientId: 'curbside-privacy-test', scopes: [...APP_SCOPES], patient: patientId, expiresAt: Date.now() + 3_600_000 });
-  return {
-    async request<T>(url: string, init?: { signal?: AbortSignal }): Promise<T> {
-      init?.signal?.throwIfAborted();
-      const response = await server.handle({ method: 'GET', url: new URL(url, `${BASE}/`), headers: { accept: 'application/fhir+json' } }, grant);
-      if (response.status >= 400) throw Object.assign(new Error(`HTTP ${response.status}`), { name: 'HttpError', status: response.status, statusCode: response.status });
-      return response.body as T;
-    },
-  };
+  return inProcessRequester(server, patientId, APP_SCOPES);
 }
 
 async function chartOf(server: FhirServer, patientId: string, encounterId?: string, options: ChartLoadOptions = WHOLE_RECORD): Promise<PatientChart> {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Resource } from 'fhir/r4';
 import { type Cohort, type CohortPatient, generateCohort, SCENARIO_FACTS, type ScenarioKey } from '../../../launch/sandbox/cohort/index.ts';
 import { createFhirServer, type FhirServer } from '../../../launch/sandbox/fhir/index.ts';
-import { makeGrant } from '../../../launch/sandbox/scopes.ts';
+import { inProcessRequester } from '../../../test/support/in-process-fhir.ts';
 import { loadChart } from '../../chart/index.ts';
 import { buildCaseSummary } from '../../privacy/index.ts';
 import type { FhirRequester, LaunchContext } from '../../smart/context.ts';
@@ -87,17 +87,8 @@ after(() => {
   console.log(`\nReference engine recall over the sandbox cohort (expected diagnosis in the top 3): ${hits}/${scored.length}\n${rows.join('\n')}\n`);
 });
 
-/** A FhirRequester answered by the sandbox's own request handler, as fhirclient would see it. */
 function requester(patient: CohortPatient): FhirRequester {
-  const grant = makeGrant({ clientId: 'curbside-sandbox', scopes: SCOPES, patient: patient.patientId, expiresAt: Date.now() + 3_600_000 });
-  return {
-    async request<T>(url: string, init?: { signal?: AbortSignal }): Promise<T> {
-      init?.signal?.throwIfAborted();
-      const response = await server.handle({ method: 'GET', url: new URL(url, `${BASE}/`), headers: { accept: 'application/fhir+json' } }, grant);
-      if (response.status >= 400) throw Object.assign(new Error(`HTTP ${response.status}`), { name: 'HttpError', status: response.status, statusCode: response.status });
-      return response.body as T;
-    },
-  };
+  return inProcessRequester(server, patient.patientId, SCOPES);
 }
 
 async function caseFor(patient: CohortPatient): Promise<CaseSummary> {
