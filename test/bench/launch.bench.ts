@@ -1,7 +1,9 @@
 /**
  * Launch benchmark: click on a patient in the sandbox EHR shell → Curbside's banner for that
  * patient, in real Chromium over real HTTP. Prints the median, min and max of several runs and
- * the HTTP requests on the path (all of them, and those to the EHR's auth and FHIR endpoints).
+ * the HTTP requests made by the time the banner shows (all of them, and those to the EHR's auth,
+ * FHIR and model endpoints). The chart starts loading beside the banner, so its first requests
+ * are counted too.
  */
 import type { Sandbox, SandboxPatient } from '../../launch/sandbox/server.ts';
 import type { TestBrowser } from '../support/browser.ts';

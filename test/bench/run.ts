@@ -48,8 +48,8 @@ console.table(
     'median (ms)': r.medianMs,
     'min (ms)': r.minMs,
     'max (ms)': r.maxMs,
-    'HTTP requests': r.requests,
-    'EHR auth+FHIR requests': r.ehrRequests,
+    'HTTP requests by then (all frames)': r.requests,
+    'EHR auth+FHIR+model requests by then': r.ehrRequests,
   })),
 );
 console.log('\nChart: access token → chart summary rendered (Curbside) vs a naive sequential loader in the same page');
