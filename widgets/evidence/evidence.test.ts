@@ -236,6 +236,29 @@ describe('<curbside-evidence>', () => {
     expect(text(part(el, 'answer'))).to.equal('A new answer');
   });
 
+  it('shows the paragraph being written as plain text, and renders it as markdown when the stream stops', async () => {
+    const el = await evidence();
+    el.state = 'streaming';
+    el.answerText = 'First **point**.\n\nSecond, *still*\n<b>going';
+    await el.updateComplete;
+    const answer = part(el, 'answer')!;
+    const open = answer.lastElementChild!;
+    expect(open.classList.contains('markdown-open')).to.equal(true);
+    expect([...open.childNodes].map((node) => node.nodeType)).to.deep.equal([Node.TEXT_NODE]);
+    expect(open.textContent).to.equal('Second, *still*\n<b>going');
+    expect(answer.querySelector('strong')!.textContent, 'the completed paragraph is markdown').to.equal('point');
+    expect(answer.querySelector('em, b')).to.equal(null);
+
+    el.state = 'idle';
+    await el.updateComplete;
+    const expected = document.createElement('div');
+    expected.innerHTML = String(renderMarkdown(el.answerText));
+    expect([...answer.children].map((box) => box.innerHTML).join('')).to.equal(expected.innerHTML);
+    expect(answer.querySelector('.markdown-open')).to.equal(null);
+    expect(answer.querySelector('em')!.textContent).to.equal('still');
+    expect(answer.querySelector('b'), 'raw HTML stays text').to.equal(null);
+  });
+
   it('keeps a stopped answer visible but says it is incomplete', async () => {
     const el = await evidence();
     el.state = 'streaming';
@@ -273,6 +296,8 @@ describe('<curbside-evidence>', () => {
       for (const char of payload) el.answerText += char;
       await el.updateComplete;
       assertNoActiveContent(el.shadowRoot!, `streamed ${payload}`, OWN_CONTROLS);
+      const open = part(el, 'answer')!.querySelector('.markdown-open');
+      if (open) expect([...open.childNodes].every((node) => node.nodeType === Node.TEXT_NODE), `open ${payload}`).to.equal(true);
       el.state = 'ready';
       el.insight = evidenceInsight({ summary: payload, confidence: payload, citations: [{ ...ADA, title: payload, url: payload, doi: payload, quote: payload }] });
       el.answerText = payload;

@@ -103,7 +103,7 @@ export class CurbsideEvidenceElement extends LitElement {
 
   /**
    * While the answer streams, the least time between renders, in milliseconds. Each render
-   * re-sanitises the paragraph being written, so fewer renders cost less in total; a reader
+   * lays out the paragraph being written again, so fewer renders cost less in total; a reader
    * gains little from more than about twenty a second.
    */
   @property({ type: Number, attribute: 'render-interval' }) renderInterval = STREAM_RENDER_INTERVAL_MS;
@@ -127,6 +127,8 @@ export class CurbsideEvidenceElement extends LitElement {
     const finalText = this.state === 'ready' ? this.insight?.summary : undefined;
     if (finalText !== undefined) this.#stream.update(finalText);
     else this.#stream.update(this.answerText);
+    // Ready, stopped or failed: the paragraph shown as plain text while streaming is rendered now.
+    if (this.state !== 'streaming') this.#stream.end();
   }
 
   override updated(): void {
@@ -232,7 +234,8 @@ export class CurbsideEvidenceElement extends LitElement {
         </div>
       `;
     }
-    const hasText = this.#stream.text.trim() !== '';
+    // A search, not trim(): trim() would copy the whole answer on every render.
+    const hasText = /\S/.test(this.#stream.text);
     const insight = this.state === 'ready' ? this.insight : undefined;
     return html`
       ${asked}

@@ -18,6 +18,11 @@ export const markdownStyles = css`
     contain-intrinsic-size: auto 3em;
   }
 
+  /* The block still being written, shown as its plain source until it is complete. */
+  .markdown-open {
+    white-space: pre-wrap;
+  }
+
   .markdown :is(p, ul, ol, pre, blockquote, table, hr, h3, h4, h5, h6) {
     margin-block: 0 var(--_space-m);
   }

@@ -115,6 +115,7 @@ describe('renderMarkdown and markdown()', () => {
     expect(String(renderMarkdown('## x', { headingLevel: 1 })), 'never above h3').to.equal('<h3>x</h3>\n');
     const stream = new MarkdownStream({ headingLevel: 4 });
     stream.append('# a\n\ntext');
+    stream.end();
     const container = document.createElement('div');
     showStream(stream, container);
     expect(container.querySelector('h4')!.textContent).to.equal('a');
@@ -199,12 +200,15 @@ describe('MarkdownStream', () => {
         renderBlocks(stream.blocks, byBlocks);
         showStream(stream, byDirective);
       }
+      stream.end();
+      renderBlocks(stream.blocks, byBlocks);
+      showStream(stream, byDirective);
       expect(markup(byBlocks), `blocks, pieces of ${size}`).to.equal(expected);
       expect(unboxed(byDirective), `directive, pieces of ${size}`).to.equal(expected);
     }
   });
 
-  it('renders completed text once, in one call per read, and re-renders only the open block', () => {
+  it('renders each block once, in one call per read, and never the open block while the stream runs', () => {
     const calls: string[] = [];
     const stream = new MarkdownStream({
       render: (source) => {
@@ -219,8 +223,10 @@ describe('MarkdownStream', () => {
       const callsBefore = calls.length;
       const blocks = stream.blocks;
       reads += 1;
-      // At most the newly completed text and the open block.
-      expect(calls.length - callsBefore).to.be.at.most(2);
+      // At most the newly completed text; the open block is plain text.
+      expect(calls.length - callsBefore).to.be.at.most(1);
+      const open = blocks.at(-1);
+      if (open && !open.complete) expect(open.rendered, 'open block').to.equal(false);
       if (blocks.length > 1) {
         // Nothing rendered in this read reaches back into text completed before it.
         const renderedBefore = blocks.slice(0, -2).reduce((sum, block) => sum + block.source.length, 0);
@@ -228,16 +234,16 @@ describe('MarkdownStream', () => {
         expect(newWork.length, 'rendered characters').to.be.at.most(stream.text.length - renderedBefore);
       }
     }
+    stream.end();
     const blocks = stream.blocks;
+    expect(blocks.every((block) => block.rendered), 'all rendered once the stream ended').to.equal(true);
     expect(blocks.length, 'split into several blocks').to.be.at.least(8);
     expect(blocks.map((block) => block.source).join('')).to.equal(DOCUMENT);
     const longest = Math.max(...blocks.map((block) => block.source.length));
     for (const source of calls) expect(source.length, 'never the text so far').to.be.at.most(longest + 8);
-    // Each completed block's text is passed to the renderer exactly once after it completed.
-    for (const block of blocks.filter((b) => b.complete)) {
-      expect(calls.filter((source) => source === block.source), block.source).to.have.length(1);
-    }
-    expect(calls.length).to.be.at.most(reads + blocks.length);
+    // Every character is rendered exactly once: completed blocks when they complete, the last when the stream ends.
+    expect(calls.join('')).to.equal(DOCUMENT);
+    expect(calls.length).to.be.at.most(reads + 1);
   });
 
   it('renders everything completed between two reads in a single call', () => {
@@ -250,11 +256,11 @@ describe('MarkdownStream', () => {
     });
     // "Five" ends the list only once its line is complete.
     stream.append('One.\n\nTwo.\n\n# Three\n\n- four\n\nFive\n');
-    expect(stream.blocks.map((block) => [block.source, block.complete])).to.deep.equal([
-      ['One.\n\nTwo.\n\n# Three\n\n- four\n\n', true],
-      ['Five\n', false],
+    expect(stream.blocks.map((block) => [block.source, block.complete, block.rendered])).to.deep.equal([
+      ['One.\n\nTwo.\n\n# Three\n\n- four\n\n', true, true],
+      ['Five\n', false, false],
     ]);
-    expect(calls).to.have.length(2);
+    expect(calls).to.have.length(1);
   });
 
   it('renders a burst over several reads, a bounded amount each, holding the open block back until it is done', () => {
@@ -273,10 +279,13 @@ describe('MarkdownStream', () => {
     expect(stream.pending).to.equal(true);
     expect(container.textContent).to.not.contain('Open');
     showStream(stream, container);
-    // A block longer than the limit is still rendered whole; "Fourth." stays open until "Open" ends its line.
-    expect(calls.slice(1)).to.deep.equal(['Third one is longer than the limit alone.\n\n', 'Fourth.\n\nOpen']);
+    // A block longer than the limit is still rendered whole; "Fourth." stays open, as text, until "Open" ends its line.
+    expect(calls.slice(1)).to.deep.equal(['Third one is longer than the limit alone.\n\n']);
     expect(stream.pending).to.equal(false);
     expect(container.textContent).to.contain('Open');
+    stream.end();
+    showStream(stream, container);
+    expect(calls.slice(2)).to.deep.equal(['Fourth.\n\nOpen']);
     expect(unboxed(container)).to.equal(String(renderMarkdown(stream.text)));
   });
 
@@ -287,16 +296,23 @@ describe('MarkdownStream', () => {
     showStream(stream, container);
     expect(stream.blocks[0]!.complete).to.equal(true);
     const first = container.querySelector('p')!;
+    const boxes = (): HTMLElement[] => [...container.querySelectorAll<HTMLElement>('.markdown-block')];
+    const openText = boxes()[1]!.firstChild;
     stream.append('paragraph grows.');
     showStream(stream, container);
-    const second = container.querySelectorAll('p')[1]!;
+    expect(boxes()[1]!.firstChild, 'the open block, one text node updated in place').to.equal(openText);
+    expect(container.querySelectorAll('p')).to.have.length(1);
     stream.append('\n\n- and a list\n');
     showStream(stream, container);
     const paragraphs = container.querySelectorAll('p');
     expect(paragraphs[0]).to.equal(first);
-    expect(container.querySelectorAll('.markdown-block')).to.have.length(3);
-    expect(paragraphs[1]!.textContent).to.equal('Second\nparagraph grows.');
-    expect(paragraphs[1], 'the open block, re-rendered once it completed').to.not.equal(second);
+    expect(boxes()).to.have.length(3);
+    expect(paragraphs[1]!.textContent, 'the open block, rendered once it completed').to.equal('Second\nparagraph grows.');
+    expect(boxes()[1]!.className).to.equal('markdown-block');
+    expect(container.querySelector('li'), 'the new open block is still text').to.equal(null);
+    expect(boxes()[2]!.textContent).to.equal('- and a list');
+    stream.end();
+    showStream(stream, container);
     expect(container.querySelector('li')!.textContent).to.equal('and a list');
   });
 
@@ -317,6 +333,8 @@ describe('MarkdownStream', () => {
       stream.append(char);
       showStream(stream, container);
     }
+    stream.end();
+    showStream(stream, container);
     expect(stream.blocks).to.have.length(1);
     expect(unboxed(container)).to.equal(markup(await rendered(text)));
     expect(container.querySelector('a')!.getAttribute('href')).to.equal('https://example.org/g');
@@ -333,5 +351,67 @@ describe('MarkdownStream', () => {
     showStream(stream, container);
     expect(stream.blocks.map((block) => block.source)).to.deep.equal(['New']);
     expect(container.textContent!.trim()).to.equal('New');
+  });
+
+  it('shows the open block as plain text while the stream runs, and as markdown once it ends', () => {
+    const stream = new MarkdownStream();
+    const container = document.createElement('div');
+    stream.append('Done paragraph.\n\nStill **being**\nwritten');
+    showStream(stream, container);
+    const open = container.querySelectorAll('.markdown-block')[1]!;
+    expect(open.className).to.equal('markdown-block markdown-open');
+    expect(open.childNodes).to.have.length(1);
+    expect(open.firstChild!.nodeType).to.equal(Node.TEXT_NODE);
+    expect(open.textContent).to.equal('Still **being**\nwritten');
+    expect(container.querySelector('strong')).to.equal(null);
+
+    stream.end();
+    expect(stream.ended).to.equal(true);
+    showStream(stream, container);
+    expect(unboxed(container)).to.equal(String(renderMarkdown(stream.text)));
+    expect(container.querySelector('strong')!.textContent).to.equal('being');
+
+    // More text reopens the stream: the last block is text again until the next end().
+    stream.append(' and more');
+    expect(stream.ended).to.equal(false);
+    showStream(stream, container);
+    expect(container.querySelector('strong')).to.equal(null);
+    expect(container.querySelectorAll('.markdown-block')).to.have.length(2);
+    expect(container.querySelector('.answer')!.lastElementChild!.textContent).to.equal('Still **being**\nwritten and more');
+    stream.end();
+    showStream(stream, container);
+    expect(unboxed(container)).to.equal(String(renderMarkdown(stream.text)));
+  });
+
+  it('shows markdown(block) of an open block as its source text', () => {
+    const stream = new MarkdownStream();
+    const container = document.createElement('div');
+    stream.append('An *open* block');
+    renderBlocks(stream.blocks, container);
+    expect(container.querySelector('em')).to.equal(null);
+    expect(container.textContent).to.equal('An *open* block');
+    stream.end();
+    renderBlocks(stream.blocks, container);
+    expect(markup(container)).to.equal(String(renderMarkdown('An *open* block')));
+  });
+
+  it('keeps each XSS payload inert while it is the open block, and after the stream ends', () => {
+    for (const payload of XSS_PAYLOADS) {
+      const stream = new MarkdownStream();
+      const container = document.createElement('div');
+      for (const char of payload) {
+        stream.append(char);
+        showStream(stream, container);
+        assertNoActiveContent(container, `open ${payload}`);
+      }
+      const last = container.querySelector('.markdown-block:last-child');
+      if (last?.classList.contains('markdown-open')) {
+        expect([...last.childNodes].every((node) => node.nodeType === Node.TEXT_NODE), payload).to.equal(true);
+        expect(last.textContent, payload).to.equal(stream.blocks.at(-1)!.source.trimEnd());
+      }
+      stream.end();
+      showStream(stream, container);
+      assertNoActiveContent(container, `ended ${payload}`);
+    }
   });
 });

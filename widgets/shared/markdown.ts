@@ -15,7 +15,9 @@
  * the plugin twice, since each copy creates its policy once).
  *
  * `MarkdownStream` renders a growing answer block by block so a long stream costs little
- * more than one render of the final text.
+ * more than one render of the final text: the block still being written is shown as plain
+ * text (a text node, inert by construction) and rendered as markdown once, when it completes
+ * or the stream ends.
  */
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
@@ -154,6 +156,12 @@ export interface MarkdownBlock {
   readonly source: string;
   /** False for the last block, which may still grow. */
   readonly complete: boolean;
+  /**
+   * False for the open block of a stream that has not ended: it has no HTML yet and is shown
+   * as plain text, since re-rendering it for every few tokens would cost far more than the
+   * final render of the whole answer.
+   */
+  readonly rendered: boolean;
 }
 
 /** Sanitised HTML by block; only this module can add to it, so a block cannot carry forged HTML. */
@@ -180,7 +188,8 @@ const DEFINITION = /^ {0,3}\[(?:[^\]\\]|\\.)+\]:/;
 /**
  * A growing markdown text rendered in blocks. The text is split at blank lines outside code
  * fences where the next line starts a new top-level block; completed text is rendered once
- * and kept, and only the open block at the end is rendered again as text arrives.
+ * and kept, and the open block at the end stays plain text until it completes or the
+ * stream ends.
  *
  * A split is made only where rendering the parts gives exactly what rendering the whole would:
  * a blank line followed by an indented line, or by another item of a list, continues the
@@ -188,9 +197,10 @@ const DEFINITION = /^ {0,3}\[(?:[^\]\\]|\\.)+\]:/;
  * the whole text is rendered as one block (correct, and rare in model answers).
  *
  * Rendering is lazy: `append` only scans new lines; reading `blocks` renders, in one call,
- * the text completed since the last read (sanitising has a fixed cost per call) and then the
- * open block if it changed. Read it once per animation frame; while `pending` is true, the
- * completed text was more than one read renders, and the open block waits until it is done.
+ * the text completed since the last read (sanitising has a fixed cost per call). The open
+ * block is not rendered until `end()` says no more text is coming; until then it is plain
+ * text. Read it once per animation frame; while `pending` is true, the completed text was
+ * more than one read renders, and the open block waits until it is done.
  */
 export class MarkdownStream {
   readonly #render: (source: string, options: MarkdownOptions) => TrustedHTML | string;
@@ -213,6 +223,7 @@ export class MarkdownStream {
   #openHasList = false;
   #afterBlank = false;
   #whole = false;
+  #ended = false;
 
   constructor(options: MarkdownStreamOptions = {}) {
     this.#render = options.render ?? renderMarkdown;
@@ -227,6 +238,19 @@ export class MarkdownStream {
 
   get text(): string {
     return this.#text;
+  }
+
+  /** True once `end()` was called and no text arrived since. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /**
+   * No more text is coming (the answer finished, or was stopped): the next read renders the
+   * open block as markdown. Appending again reopens the stream.
+   */
+  end(): void {
+    this.#ended = true;
   }
 
   /** Changes whenever earlier blocks were replaced rather than extended (a reset, a definition). */
@@ -253,7 +277,7 @@ export class MarkdownStream {
     } else if (source === '') {
       if (this.#open) changed = true;
       this.#open = undefined;
-    } else if (this.#open?.source !== source) {
+    } else if (this.#open?.source !== source || this.#open.rendered !== this.#ended) {
       this.#open = this.#block(source, false, this.#open);
       changed = true;
     }
@@ -271,6 +295,7 @@ export class MarkdownStream {
 
   append(delta: string): void {
     if (delta === '') return;
+    this.#ended = false;
     this.#text += delta;
     let end: number;
     while ((end = this.#text.indexOf('\n', this.#scanned)) !== -1) {
@@ -304,6 +329,7 @@ export class MarkdownStream {
     this.#openHasList = false;
     this.#afterBlank = false;
     this.#whole = false;
+    this.#ended = false;
   }
 
   #scanLine(line: string, start: number): void {
@@ -353,7 +379,9 @@ export class MarkdownStream {
   }
 
   #block(source: string, complete: boolean, previous: MarkdownBlock | undefined): MarkdownBlock {
-    const block: MarkdownBlock = Object.freeze({ key: this.#groups.length, source, complete });
+    const rendered = complete || this.#ended;
+    const block: MarkdownBlock = Object.freeze({ key: this.#groups.length, source, complete, rendered });
+    if (!rendered) return block;
     const reused = previous?.source === source ? blockHtml.get(previous) : undefined;
     blockHtml.set(block, reused ?? this.#render(source, this.#options));
     return block;
@@ -388,9 +416,14 @@ class MarkdownDirective extends Directive {
     this.#value = value;
     this.#headingLevel = options?.headingLevel;
     const html = typeof value === 'string' ? renderMarkdown(value, options) : blockHtml.get(value);
+    if (html === undefined) {
+      // An open block not yet rendered: Lit writes a string as a text node, so it stays inert.
+      this.#html = undefined;
+      return typeof value === 'string' ? nothing : value.source;
+    }
     if (html === this.#html) return noChange;
     this.#html = html;
-    return html === undefined ? nothing : fragmentOf(html);
+    return fragmentOf(html);
   }
 }
 
@@ -431,17 +464,16 @@ class MarkdownStreamDirective extends Directive {
     const completed = openBlock ? blocks.length - 1 : blocks.length;
     // Only new DOM is built: completed blocks are added once, the open block's box refilled.
     for (; this.#shown < completed; this.#shown += 1) {
-      const html = blockHtml.get(blocks[this.#shown]!)!;
+      const block = blocks[this.#shown]!;
       const open = this.#open;
       this.#open = undefined;
-      if (open && blockHtml.get(open.block) === html) continue;
-      if (open) open.box.replaceChildren(fragmentOf(html));
-      else host.append(blockBox(html));
+      if (open && blockHtml.get(open.block) === blockHtml.get(block)) continue;
+      if (open) fillBox(open.box, block);
+      else host.append(fillBox(newBox(), block));
     }
     if (openBlock && this.#open?.block !== openBlock) {
-      const html = blockHtml.get(openBlock)!;
-      if (this.#open) this.#open.box.replaceChildren(fragmentOf(html));
-      const box = this.#open?.box ?? host.appendChild(blockBox(html));
+      const box = this.#open?.box ?? host.appendChild(newBox());
+      fillBox(box, openBlock);
       this.#open = { block: openBlock, box };
     } else if (!openBlock && this.#open) {
       this.#open.box.remove();
@@ -456,10 +488,32 @@ class MarkdownStreamDirective extends Directive {
  * ones before it (see `markdownStyles`: `content-visibility: auto`). Blocks split only at
  * top-level boundaries, so no list or table is ever cut in two.
  */
-function blockBox(html: TrustedHTML | string): HTMLElement {
+function newBox(): HTMLElement {
   const box = document.createElement('div');
   box.className = 'markdown-block';
-  box.append(fragmentOf(html));
+  return box;
+}
+
+/**
+ * A rendered block's sanitised DOM, or an open block's source as one text node (marked
+ * `markdown-open`, which keeps its line breaks). Growing text updates that node in place, so
+ * a render while streaming touches nothing else.
+ */
+function fillBox(box: HTMLElement, block: MarkdownBlock): HTMLElement {
+  const html = blockHtml.get(block);
+  if (html !== undefined) {
+    box.className = 'markdown-block';
+    box.replaceChildren(fragmentOf(html));
+    return box;
+  }
+  // Trailing blank lines would only show as a gap that the next token closes again.
+  const text = block.source.trimEnd();
+  const node = box.firstChild;
+  if (box.className === 'markdown-block markdown-open' && node instanceof Text && node === box.lastChild) node.data = text;
+  else {
+    box.className = 'markdown-block markdown-open';
+    box.replaceChildren(document.createTextNode(text));
+  }
   return box;
 }
 
