@@ -38,6 +38,17 @@ Object.assign(window, {
     await frame();
     return { longTasks: [...longest] };
   },
+  /** The same arrival of tokens with nothing rendered: the floor any streaming view starts from. */
+  async benchArrivalOnly(tokens: readonly string[], tokensPerTick: number): Promise<{ length: number }> {
+    const sink = { answerText: '' };
+    let text = '';
+    for (let i = 0; i < tokens.length; i += tokensPerTick) {
+      text += tokens.slice(i, i + tokensPerTick).join('');
+      sink.answerText = text;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return { length: sink.answerText.length };
+  },
   async benchFinal(text: string): Promise<{ longTasks: number[] }> {
     const el = await mount();
     longest.length = 0;

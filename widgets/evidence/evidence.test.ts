@@ -61,6 +61,30 @@ describe('<curbside-evidence>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('refreshes a long streaming answer less often than a short one', async () => {
+    const countRenders = async (base: string): Promise<number> => {
+      const el = await fixture<CurbsideEvidenceElement>(html`<curbside-evidence state="streaming"></curbside-evidence>`);
+      el.answerText = base;
+      await new Promise((r) => setTimeout(r, 100));
+      let renders = 0;
+      const original = el.updated.bind(el);
+      el.updated = (changed) => {
+        renders += 1;
+        original(changed);
+      };
+      for (let i = 0; i < 30; i++) {
+        el.answerText += ' more text';
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return renders;
+    };
+    const short = await countRenders('Short answer so far.');
+    // 20,000 characters: a render about once a second.
+    const long = await countRenders('word '.repeat(4000));
+    expect(short).to.be.greaterThan(4);
+    expect(long).to.be.at.most(2);
+  });
+
   it('states that the built-in reference engine is not a clinical model', async () => {
     const el = await fixture<CurbsideEvidenceElement>(html`<curbside-evidence .model=${BUILT_IN_MODEL}></curbside-evidence>`);
     expect(text(part(el, 'built-in'))).to.contain('not a clinical model');

@@ -11,6 +11,9 @@ import { tokens } from '../shared/tokens.styles.ts';
 import { visuallyHidden } from '../shared/utility.styles.ts';
 import { evidenceStyles } from './evidence.styles.ts';
 
+/** Above this many characters per millisecond of interval, renders are spaced further apart. */
+const STREAM_CHARS_PER_MS = 20;
+
 /** The default of `render-interval`. */
 export const STREAM_RENDER_INTERVAL_MS = 50;
 
@@ -111,7 +114,9 @@ export class CurbsideEvidenceElement extends LitElement {
   protected override async scheduleUpdate(): Promise<void> {
     // Tokens arriving between frames become one render, and a long answer is shown over several frames.
     if (this.hasUpdated && (this.state === 'streaming' || this.#stream.pending)) {
-      const interval = this.state === 'streaming' ? this.renderInterval : 0;
+      // A long answer is refreshed less often: each render costs layout over everything shown,
+      // and a reader gains nothing from seeing a 10,000-character answer grow twenty times a second.
+      const interval = this.state === 'streaming' ? Math.max(this.renderInterval, this.answerText.length / STREAM_CHARS_PER_MS) : 0;
       const wait = this.#lastStreamRender + interval - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await new Promise((resolve) => requestAnimationFrame(resolve));
