@@ -1,0 +1,21 @@
+export { AI_DRAFTED_MARK, NOTE_TYPES, NoteError, closingLine, composeNoteDraft, editSection, noteType, renderNoteText } from './note.ts';
+export type {
+  AcceptedDecision,
+  ComposeNoteInput,
+  NoteDecisions,
+  NoteDraft,
+  NoteSection,
+  NoteSectionId,
+  NoteSignature,
+  NoteType,
+  NoteTypeCode,
+  OverrideReason,
+  RejectedDecision,
+} from './note.ts';
+export { attest, attestationStatement, matchesAttestation, newWriteId } from './attestation.ts';
+export type { Attestation } from './attestation.ts';
+export { AIAST, INSIGHT_ITEM_SYSTEM, MODEL_ID_SYSTEM, WRITE_ID_SYSTEM, WriteProfileError, buildWrite, modelDevice } from './profiles.ts';
+export type { FhirWriteRequest, PlannedWrite, WriteInput } from './profiles.ts';
+export { LedgerError, WriteLedger, findExistingWrite, textCarriesWrite } from './ledger.ts';
+export type { ExistingWrite, FailureKind, KeyValueStorage, LedgerEntry, LedgerScope, WriteStatus } from './ledger.ts';
+export { sha256Hex } from './encoding.ts';

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { AI_DRAFTED_MARK, NoteError, composeNoteDraft, editSection, renderNoteText } from './note.ts';
+import { attest, attestationStatement, matchesAttestation, newWriteId } from './attestation.ts';
+import { sampleInsight } from './test-support.ts';
+
+const signature = { clinicianName: 'Dr Ana Ruiz', fhirUser: 'Practitioner/pr1', attestedAt: '2026-05-01T10:30:00.000Z', writeId: '0b8f5a52-6a3c-4d41-9d1e-5c0b7a1f2e33' };
+
+function draft() {
+  return composeNoteDraft({
+    insight: sampleInsight(),
+    decisions: { accepted: [{ itemId: 'd1' }], rejected: [{ itemId: 'd2', reason: { code: 'not-relevant', display: 'Not relevant to this patient' }, comment: 'seen by cardiology' }] },
+    clinicianText: 'Breathless on exertion for 3 weeks.',
+    noteType: '11506-3',
+  });
+}
+
+test('the draft has the clinician text first and every generated section marked AI-drafted', () => {
+  const d = draft();
+  assert.deepEqual(
+    d.sections.map((s) => [s.id, s.aiDrafted]),
+    [
+      ['clinician', false],
+      ['assessment', true],
+      ['differential', true],
+      ['plan', true],
+      ['evidence', true],
+    ],
+  );
+  assert.deepEqual(d.noteType, { system: 'http://loinc.org', code: '11506-3', display: 'Progress note' });
+  assert.deepEqual(d.accepted.map((a) => a.itemId), ['d1']);
+});
+
+test('rejected items, their steps and citations never appear in the note; unverified findings and citations neither', () => {
+  const text = renderNoteText(draft(), signature);
+  for (const absent of ['Constrictive pericarditis', 'Cardiac MRI', 'Pericardial disease review', 'Not relevant', 'seen by cardiology', 'Invented finding', 'Unverifiable blog post']) {
+    assert.ok(!text.includes(absent), `"${absent}" must not be in the note`);
+  }
+  assert.match(text, /Heart failure with reduced ejection fraction \[SNOMED CT 703272007\]/);
+  assert.match(text, /For: NT-proBNP 2,400 pg\/mL\./);
+  assert.match(text, /- Transthoracic echocardiogram \(test\)/);
+  assert.match(text, /doi:10\.1161\/CIR\.0000000000001063\. PMID: 35363499\./);
+  assert.match(text, new RegExp(`^Assessment ${AI_DRAFTED_MARK.replace(/[[\]]/g, '\\$&')}$`, 'm'));
+  assert.match(text, /^Clinician note$/m);
+});
+
+test('the text ends with the AI-use and attestation line: who, when, which model and version, the write id', () => {
+  const text = renderNoteText(draft(), signature);
+  const lines = text.split('\n');
+  assert.equal(
+    lines.at(-1),
+    'AI use: drafted with Example Clinical Model version 2026-04; attested by Dr Ana Ruiz (Practitioner/pr1) at 2026-05-01T10:30:00.000Z; write id 0b8f5a52-6a3c-4d41-9d1e-5c0b7a1f2e33.',
+  );
+  assert.equal(lines.at(-2), 'I, Dr Ana Ruiz, have reviewed this note and the AI-assisted content and attest to its accuracy.');
+});
+
+test('an edited section is no longer AI-drafted and keeps its place', () => {
+  const edited = editSection(draft(), 'plan', 'Echo this week.\nReview in clinic.');
+  const plan = edited.sections.find((s) => s.id === 'plan');
+  assert.deepEqual(plan, { id: 'plan', title: 'Plan / next steps', lines: ['Echo this week.', 'Review in clinic.'], aiDrafted: false });
+  assert.deepEqual(edited.sections.map((s) => s.id), ['clinician', 'assessment', 'differential', 'plan', 'evidence']);
+  assert.match(renderNoteText(edited, signature), /^Plan \/ next steps\nEcho this week\./m);
+  assert.equal(editSection(edited, 'evidence', '  ').sections.some((s) => s.id === 'evidence'), false);
+});
+
+test('decisions on unknown items or on both sides are refused', () => {
+  const insight = sampleInsight();
+  assert.throws(() => composeNoteDraft({ insight, decisions: { accepted: [{ itemId: 'zz' }], rejected: [] }, noteType: '11488-4' }), NoteError);
+  assert.throws(
+    () => composeNoteDraft({ insight, decisions: { accepted: [{ itemId: 'd1' }], rejected: [{ itemId: 'd1', reason: { code: 'x', display: 'x' } }] }, noteType: '11488-4' }),
+    /both accepted and rejected/,
+  );
+});
+
+test('nothing accepted: only the clinician text and the closing lines', () => {
+  const d = composeNoteDraft({ insight: sampleInsight(), decisions: { accepted: [], rejected: [] }, clinicianText: 'Well.', noteType: '34117-2' });
+  assert.equal(
+    renderNoteText(d, signature),
+    `History and physical note\n\nClinician note\nWell.\n\n${attestationStatement('Ana Ruiz')}.\nAI use: drafted with Example Clinical Model version 2026-04; attested by Dr Ana Ruiz (Practitioner/pr1) at 2026-05-01T10:30:00.000Z; write id ${signature.writeId}.`,
+  );
+});
+
+test('attestation statement and record: the hash is the SHA-256 of the exact UTF-8 text', async () => {
+  assert.equal(attestationStatement('Ana Ruiz'), 'I, Dr Ana Ruiz, have reviewed this note and the AI-assisted content and attest to its accuracy');
+  assert.equal(attestationStatement('Dr. Ana Ruiz'), 'I, Dr. Ana Ruiz, have reviewed this note and the AI-assisted content and attest to its accuracy');
+  const text = renderNoteText(draft(), { ...signature, clinicianName: 'Dr José Núñez' });
+  const record = await attest(text, { ...signature, clinicianName: 'Dr José Núñez' });
+  assert.equal(record.contentHash, createHash('sha256').update(text, 'utf8').digest('hex'));
+  assert.equal(record.fhirUser, 'Practitioner/pr1');
+  assert.equal(record.attestedAt, signature.attestedAt);
+  assert.ok(await matchesAttestation(text, record));
+  assert.equal(await matchesAttestation(`${text} `, record), false);
+  assert.match(newWriteId(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});

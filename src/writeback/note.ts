@@ -1,0 +1,211 @@
+/**
+ * The note a clinician files: built only from what they accepted, kept as sections so the UI can
+ * show which parts are still the model's words, and rendered to the exact text that is hashed,
+ * attested and written.
+ *
+ * Rejected suggestions never appear in the note, not even as "considered and rejected": the
+ * clinician's reason for rejecting belongs in the audit trail (as CDS Hooks feedback), and a
+ * legal note should hold only what its author affirms.
+ */
+import type { Code } from '../chart/types.ts';
+import type { DifferentialItem, GroundedCitation, Insight, ModelIdentity } from '../insight/types.ts';
+import { attestationStatement } from './attestation.ts';
+
+export const NOTE_TYPES = {
+  '11506-3': 'Progress note',
+  '11488-4': 'Consult note',
+  '34117-2': 'History and physical note',
+} as const;
+
+export type NoteTypeCode = keyof typeof NOTE_TYPES;
+
+export interface NoteType {
+  readonly system: 'http://loinc.org';
+  readonly code: NoteTypeCode;
+  readonly display: string;
+}
+
+export function noteType(code: NoteTypeCode): NoteType {
+  const display = NOTE_TYPES[code];
+  if (!display) throw new NoteError(`Unknown note type "${String(code)}".`);
+  return { system: 'http://loinc.org', code, display };
+}
+
+/** A CDS Hooks feedback `overrideReason`. */
+export interface OverrideReason {
+  readonly code: string;
+  readonly display: string;
+  readonly system?: string;
+}
+
+export interface AcceptedDecision {
+  readonly itemId: string;
+}
+
+export interface RejectedDecision {
+  readonly itemId: string;
+  readonly reason: OverrideReason;
+  /** Free text; kept out of the note and of the audit trail because it may name the patient. */
+  readonly comment?: string;
+}
+
+export interface NoteDecisions {
+  readonly accepted: readonly AcceptedDecision[];
+  readonly rejected: readonly RejectedDecision[];
+}
+
+export type NoteSectionId = 'clinician' | 'assessment' | 'differential' | 'plan' | 'evidence';
+
+export interface NoteSection {
+  readonly id: NoteSectionId;
+  readonly title: string;
+  readonly lines: readonly string[];
+  /** True while the text is the model's (or Curbside's) wording; false once the clinician wrote or edited it. */
+  readonly aiDrafted: boolean;
+}
+
+export interface NoteDraft {
+  readonly noteType: NoteType;
+  readonly insightId: string;
+  readonly model: ModelIdentity;
+  /** The accepted differential items, with their conditions and codes, for Provenance entities. */
+  readonly accepted: ReadonlyArray<{ readonly itemId: string; readonly condition: string; readonly codes: readonly Code[] }>;
+  readonly sections: readonly NoteSection[];
+}
+
+export interface ComposeNoteInput {
+  readonly insight: Insight;
+  readonly decisions: NoteDecisions;
+  /** The clinician's own words; filed first and never marked as AI-drafted. */
+  readonly clinicianText?: string;
+  readonly noteType: NoteTypeCode;
+}
+
+export class NoteError extends Error {
+  override readonly name = 'NoteError';
+}
+
+const SECTION_TITLES: Readonly<Record<NoteSectionId, string>> = {
+  clinician: 'Clinician note',
+  assessment: 'Assessment',
+  differential: 'Differential considered',
+  plan: 'Plan / next steps',
+  evidence: 'Evidence references',
+};
+
+const SECTION_ORDER: readonly NoteSectionId[] = ['clinician', 'assessment', 'differential', 'plan', 'evidence'];
+
+export function composeNoteDraft(input: ComposeNoteInput): NoteDraft {
+  const { insight, decisions } = input;
+  const byId = new Map(insight.differential.map((item) => [item.id, item]));
+  const rejected = new Set(decisions.rejected.map((d) => d.itemId));
+  for (const id of [...decisions.accepted.map((d) => d.itemId), ...rejected]) {
+    if (!byId.has(id)) throw new NoteError(`Decision for "${id}", which is not in insight ${insight.id}.`);
+  }
+  const accepted: DifferentialItem[] = [];
+  for (const { itemId } of decisions.accepted) {
+    if (rejected.has(itemId)) throw new NoteError(`"${itemId}" is both accepted and rejected.`);
+    const item = byId.get(itemId);
+    if (item && !accepted.includes(item)) accepted.push(item);
+  }
+
+  const sections: NoteSection[] = [];
+  const clinicianText = input.clinicianText?.trim();
+  if (clinicianText) sections.push({ id: 'clinician', title: SECTION_TITLES.clinician, lines: clinicianText.split(/\r?\n/), aiDrafted: false });
+  const drafted = (id: NoteSectionId, lines: string[]): void => {
+    if (lines.length > 0) sections.push({ id, title: SECTION_TITLES[id], lines, aiDrafted: true });
+  };
+  drafted('assessment', accepted.map((item) => `- ${item.condition}${codeSuffix(item.codes)}`));
+  drafted('differential', accepted.flatMap(differentialLines));
+  drafted('plan', unique(accepted.flatMap((item) => item.nextSteps.map((step) => `- ${step.text} (${step.kind})`))));
+  drafted('evidence', citationLines(accepted.flatMap((item) => item.citations)));
+
+  return {
+    noteType: noteType(input.noteType),
+    insightId: insight.id,
+    model: insight.model,
+    accepted: accepted.map((item) => ({ itemId: item.id, condition: item.condition, codes: item.codes })),
+    sections,
+  };
+}
+
+/** The clinician replaced a section's text: it is theirs from now on. An empty edit removes the section. */
+export function editSection(draft: NoteDraft, id: NoteSectionId, text: string): NoteDraft {
+  const lines = text.trim() ? text.trim().split(/\r?\n/) : [];
+  const others = draft.sections.filter((s) => s.id !== id);
+  const sections = lines.length === 0 ? others : [...others, { id, title: SECTION_TITLES[id], lines, aiDrafted: false }];
+  sections.sort((a, b) => SECTION_ORDER.indexOf(a.id) - SECTION_ORDER.indexOf(b.id));
+  return { ...draft, sections };
+}
+
+/** Who signs, when, and the write the text belongs to (the id is in the text so it can be found again where identifiers are dropped). */
+export interface NoteSignature {
+  readonly clinicianName: string;
+  readonly fhirUser: string;
+  /** ISO instant. */
+  readonly attestedAt: string;
+  readonly writeId: string;
+}
+
+export const AI_DRAFTED_MARK = '[AI-drafted, reviewed by author]';
+
+/** The exact text that is filed and hashed; it always ends with the AI-use and attestation line. */
+export function renderNoteText(draft: NoteDraft, signature: NoteSignature): string {
+  if (!signature.clinicianName.trim() || !signature.fhirUser.trim()) throw new NoteError('A note needs the attesting clinician.');
+  if (Number.isNaN(Date.parse(signature.attestedAt))) throw new NoteError('The attestation time is not an ISO instant.');
+  const blocks = [draft.noteType.display];
+  for (const section of draft.sections) {
+    blocks.push([`${section.title}${section.aiDrafted ? ` ${AI_DRAFTED_MARK}` : ''}`, ...section.lines].join('\n'));
+  }
+  blocks.push(`${attestationStatement(signature.clinicianName)}.\n${closingLine(draft.model, signature)}`);
+  return blocks.join('\n\n');
+}
+
+export function closingLine(model: ModelIdentity, signature: NoteSignature): string {
+  const engine = model.builtIn ? ' (Curbside built-in reference engine, not a clinical model)' : '';
+  return (
+    `AI use: drafted with ${model.name} version ${model.version}${engine}; ` +
+    `attested by ${signature.clinicianName} (${signature.fhirUser}) at ${signature.attestedAt}; write id ${signature.writeId}.`
+  );
+}
+
+function codeSuffix(codes: readonly Code[]): string {
+  const shown = codes.filter((c) => c.code).map((c) => `${systemLabel(c.system)} ${c.code}`);
+  return shown.length > 0 ? ` [${shown.join('; ')}]` : '';
+}
+
+function systemLabel(system: string | undefined): string {
+  if (system === 'http://snomed.info/sct') return 'SNOMED CT';
+  if (system === 'http://hl7.org/fhir/sid/icd-10-cm') return 'ICD-10-CM';
+  return system ?? 'code';
+}
+
+function differentialLines(item: DifferentialItem): string[] {
+  // Unverified findings cite facts the chart does not have; they stay on screen, not in the record.
+  const supporting = item.supporting.filter((f) => f.verified).map((f) => f.text);
+  const opposing = item.opposing.filter((f) => f.verified).map((f) => f.text);
+  const lines = [`- ${item.condition}: likelihood ${item.likelihood}${item.cantMiss ? ', cannot-miss diagnosis' : ''}.`];
+  if (supporting.length) lines.push(`  For: ${supporting.join('; ')}.`);
+  if (opposing.length) lines.push(`  Against: ${opposing.join('; ')}.`);
+  if (item.missing.length) lines.push(`  Not in the chart: ${item.missing.join('; ')}.`);
+  return lines;
+}
+
+function citationLines(citations: readonly GroundedCitation[]): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const c of citations) {
+    // Only citations with a resolvable identifier go into the record.
+    if (!c.verified) continue;
+    const key = (c.doi ?? c.pmid ?? c.url ?? c.title).toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const ids = [c.doi ? `doi:${c.doi}` : '', c.pmid ? `PMID: ${c.pmid}` : '', !c.doi && !c.pmid && c.url ? c.url : ''].filter(Boolean);
+    lines.push(`- ${c.title}. ${c.source}${c.year ? ` ${c.year}` : ''}.${ids.length ? ` ${ids.join('. ')}.` : ''}`);
+  }
+  return lines;
+}
+
+function unique(lines: string[]): string[] {
+  return [...new Set(lines)];
+}

@@ -1,0 +1,215 @@
+/**
+ * The FHIR requests that file an attested note, shaped for each EHR's write profile:
+ *
+ * - `standard` (US Core, the sandbox): one transaction with the DocumentReference, a Device for
+ *   the model and a Provenance carrying the clinician's signature over the note's hash.
+ * - `epic`: a single DocumentReference POST shaped like the create Epic accepted; Epic has no
+ *   Provenance write and no conditional create, so the AI-use statement lives in the text.
+ * - `oracle`: a single POST; Oracle silently drops `identifier` and `meta.security`, so neither is
+ *   sent and the write id is found again through the note's closing line.
+ */
+import type { Bundle, BundleEntry, Coding, Device, DocumentReference, Period, Provenance, Reference } from 'fhir/r4';
+import type { WriteProfile } from '../smart/config.ts';
+import type { ModelIdentity } from '../insight/types.ts';
+import type { Attestation } from './attestation.ts';
+import { bytesToBase64, hexToBytes, sha256Hex, utf8ToBase64 } from './encoding.ts';
+import type { NoteDraft } from './note.ts';
+
+export const WRITE_ID_SYSTEM = 'urn:curbside:write-id';
+export const MODEL_ID_SYSTEM = 'urn:curbside:model';
+export const INSIGHT_ITEM_SYSTEM = 'urn:curbside:insight-item';
+
+export const AIAST: Coding = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
+  code: 'AIAST',
+  display: 'Artificial Intelligence asserted',
+};
+
+const CLINICAL_NOTE: Coding = {
+  system: 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category',
+  code: 'clinical-note',
+  display: 'Clinical Note',
+};
+
+const VERIFICATION_SIGNATURE: Coding = { system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.5', display: 'Verification Signature' };
+const PARTICIPANT_TYPE = 'http://terminology.hl7.org/CodeSystem/provenance-participant-type';
+
+export interface WriteInput {
+  readonly draft: NoteDraft;
+  /** The exact text rendered for this attestation. */
+  readonly text: string;
+  readonly attestation: Attestation;
+  readonly patientId: string;
+  readonly encounterId?: string;
+  /** The clinical period the note covers; Oracle requires its end. */
+  readonly period?: Period;
+  /** Epic files preliminary notes unless the site configured final ones. */
+  readonly epicDocStatus?: 'preliminary' | 'final';
+}
+
+export interface FhirWriteRequest {
+  readonly method: 'POST';
+  /** Relative to the FHIR base: `''` for a transaction, else the resource type. */
+  readonly url: string;
+  readonly body: Bundle | DocumentReference;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface PlannedWrite {
+  readonly profile: WriteProfile;
+  readonly writeId: string;
+  readonly contentHash: string;
+  readonly requests: readonly FhirWriteRequest[];
+}
+
+export class WriteProfileError extends Error {
+  override readonly name = 'WriteProfileError';
+}
+
+/** Builds the request(s); refuses when the text is not the attested text or the profile's required context is missing. */
+export async function buildWrite(profile: WriteProfile, input: WriteInput): Promise<PlannedWrite> {
+  const { attestation, text } = input;
+  if ((await sha256Hex(text)) !== attestation.contentHash) throw new WriteProfileError('The note text changed after it was attested; attest it again.');
+  if (!text.includes(attestation.writeId)) throw new WriteProfileError('The note text does not carry its write id.');
+  if (!input.patientId) throw new WriteProfileError('No patient in the launch context.');
+  if (!/^(?:https?:\/\/\S+\/)?[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(attestation.fhirUser)) {
+    throw new WriteProfileError(`The signed-in user "${attestation.fhirUser}" is not a FHIR reference such as Practitioner/123.`);
+  }
+  const requests = profile === 'standard' ? standard(input) : profile === 'epic' ? [epic(input)] : [oracle(input)];
+  return { profile, writeId: attestation.writeId, contentHash: attestation.contentHash, requests };
+}
+
+function documentType(draft: NoteDraft): DocumentReference['type'] {
+  return { coding: [{ ...draft.noteType }], text: draft.noteType.display };
+}
+
+function baseDocument(input: WriteInput, contentType: string): DocumentReference {
+  return {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    type: documentType(input.draft),
+    category: [{ coding: [CLINICAL_NOTE] }],
+    subject: { reference: `Patient/${input.patientId}` },
+    date: input.attestation.attestedAt,
+    author: [{ reference: input.attestation.fhirUser }],
+    content: [{ attachment: { contentType, data: utf8ToBase64(input.text) } }],
+  };
+}
+
+function writeIdentifier(writeId: string): NonNullable<DocumentReference['identifier']> {
+  return [{ system: WRITE_ID_SYSTEM, value: writeId }];
+}
+
+function encounterContext(input: WriteInput, period: Period | undefined): DocumentReference['context'] | undefined {
+  const context: NonNullable<DocumentReference['context']> = {
+    ...(input.encounterId ? { encounter: [{ reference: `Encounter/${input.encounterId}` }] } : {}),
+    ...(period ? { period } : {}),
+  };
+  return Object.keys(context).length > 0 ? context : undefined;
+}
+
+function standard(input: WriteInput): FhirWriteRequest[] {
+  const { attestation, draft } = input;
+  const ids = { note: `urn:uuid:${crypto.randomUUID()}`, device: `urn:uuid:${crypto.randomUUID()}`, provenance: `urn:uuid:${crypto.randomUUID()}` };
+  const context = encounterContext(input, input.period);
+  const note: DocumentReference = {
+    ...baseDocument(input, 'text/plain;charset=utf-8'),
+    meta: { security: [AIAST] },
+    identifier: writeIdentifier(attestation.writeId),
+    docStatus: 'final',
+    ...(context ? { context } : {}),
+  };
+  const device = modelDevice(draft.model);
+  const clinician: Reference = { reference: attestation.fhirUser, display: attestation.clinicianName };
+  const provenance: Provenance = {
+    resourceType: 'Provenance',
+    // The Patient target puts the Provenance in the patient's compartment, so a patient-scoped token may write it.
+    target: [{ reference: ids.note }, { reference: `Patient/${input.patientId}` }],
+    recorded: attestation.attestedAt,
+    reason: [{ coding: [AIAST] }],
+    agent: [
+      { type: participant('author', 'Author'), who: clinician },
+      { type: participant('verifier', 'Verifier'), who: clinician },
+      { type: participant('composer', 'Composer'), who: { reference: ids.device, display: modelLabel(draft.model) } },
+    ],
+    ...(draft.accepted.length > 0
+      ? {
+          entity: draft.accepted.map((item) => ({
+            role: 'source' as const,
+            what: { identifier: { system: INSIGHT_ITEM_SYSTEM, value: `${draft.insightId}#${item.itemId}` }, display: item.condition },
+          })),
+        }
+      : {}),
+    signature: [
+      {
+        type: [VERIFICATION_SIGNATURE],
+        when: attestation.attestedAt,
+        who: clinician,
+        targetFormat: 'text/plain;charset=utf-8',
+        sigFormat: 'application/octet-stream',
+        data: bytesToBase64(hexToBytes(attestation.contentHash)),
+      },
+    ],
+  };
+  const entry = (fullUrl: string, resource: DocumentReference | Device | Provenance, ifNoneExist: string | undefined): BundleEntry => ({
+    fullUrl,
+    resource,
+    request: { method: 'POST', url: resource.resourceType, ...(ifNoneExist ? { ifNoneExist } : {}) },
+  });
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      // Conditional creates make a retried transaction land once: the write id names the note, the identity names the model.
+      entry(ids.note, note, `identifier=${WRITE_ID_SYSTEM}|${attestation.writeId}`),
+      entry(ids.device, device, `identifier=${MODEL_ID_SYSTEM}|${modelKey(draft.model)}`),
+      entry(ids.provenance, provenance, undefined),
+    ],
+  };
+  return [{ method: 'POST', url: '', body: bundle }];
+}
+
+function epic(input: WriteInput): FhirWriteRequest {
+  if (!input.encounterId) throw new WriteProfileError('Epic files a note only against an encounter, and this launch has none.');
+  const context = encounterContext(input, input.period);
+  // Epic drops an identifier on create (the read-back has only its own), but sending ours costs nothing.
+  const body: DocumentReference = {
+    ...baseDocument(input, 'text/plain; charset=utf-8'),
+    identifier: writeIdentifier(input.attestation.writeId),
+    docStatus: input.epicDocStatus ?? 'preliminary',
+    ...(context ? { context } : {}),
+  };
+  return { method: 'POST', url: 'DocumentReference', body };
+}
+
+function oracle(input: WriteInput): FhirWriteRequest {
+  if (!input.period?.end) throw new WriteProfileError('Oracle Health needs the end of the note’s clinical period (context.period.end).');
+  const body: DocumentReference = {
+    ...baseDocument(input, 'text/plain;charset=utf-8'),
+    docStatus: 'final',
+    context: encounterContext(input, input.period),
+  };
+  return { method: 'POST', url: 'DocumentReference', body };
+}
+
+function participant(code: string, display: string): Provenance['agent'][number]['type'] {
+  return { coding: [{ system: PARTICIPANT_TYPE, code, display }] };
+}
+
+export function modelKey(model: ModelIdentity): string {
+  return `${model.name}|${model.version}`;
+}
+
+export function modelLabel(model: ModelIdentity): string {
+  return `${model.name} ${model.version}`;
+}
+
+export function modelDevice(model: ModelIdentity): Device {
+  return {
+    resourceType: 'Device',
+    identifier: [{ system: MODEL_ID_SYSTEM, value: modelKey(model) }],
+    deviceName: [{ name: model.name, type: 'model-name' }],
+    version: [{ value: model.version }],
+    type: { text: 'AI model' },
+  };
+}
