@@ -15,7 +15,11 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
-export type FailureKind = 'rejected' | 'server' | 'network' | 'proven-absent';
+/**
+ * Only failures that prove nothing was stored: a 4xx refusal, a request that never left the
+ * browser, or a search that found no trace. A 5xx, timeout or dropped connection is `unconfirmed`.
+ */
+export type FailureKind = 'rejected' | 'not-sent' | 'proven-absent';
 
 export type WriteStatus = 'pending' | 'confirmed' | 'failed' | 'unconfirmed';
 
