@@ -56,3 +56,15 @@ test('the plain-data example reports the fact a clinician selects', async () => 
   await page.locator('#selected', { hasText: 'Observation/a1c-2' }).waitFor();
   await page.close();
 });
+
+test('the own-client example runs its own standalone launch and feeds the sidebar from that session', async () => {
+  const page = await chromium.browser.newPage();
+  await page.goto(`${sandbox.appOrigin}/examples/own-client.html?iss=${encodeURIComponent(sandbox.fhirBase)}`);
+  await page.getByText('Harold James Bennett').click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(/\/examples\/own-client\.html/);
+  const sidebar = page.locator('curbside-sidebar');
+  await sidebar.getByText('Chronic kidney disease stage 3B').waitFor();
+  await sidebar.getByText('Harold James Bennett').first().waitFor();
+  await page.close();
+});
