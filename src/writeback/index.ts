@@ -14,7 +14,7 @@ export type {
 } from './note.ts';
 export { attest, attestationStatement, matchesAttestation, newWriteId } from './attestation.ts';
 export type { Attestation } from './attestation.ts';
-export { AIAST, INSIGHT_ITEM_SYSTEM, MODEL_ID_SYSTEM, WRITE_ID_SYSTEM, WriteProfileError, buildWrite, modelDevice } from './profiles.ts';
+export { AIAST, INSIGHT_ITEM_SYSTEM, MODEL_ID_SYSTEM, WRITE_ID_SYSTEM, WriteProfileError, buildWrite, identifierQuery, modelDevice } from './profiles.ts';
 export type { FhirWriteRequest, PlannedWrite, WriteInput } from './profiles.ts';
 export { LedgerError, WriteLedger, findExistingWrite, textCarriesWrite } from './ledger.ts';
 export type { ExistingWrite, FailureKind, KeyValueStorage, LedgerEntry, LedgerScope, WriteStatus } from './ledger.ts';

@@ -7,7 +7,7 @@ import type { Bundle, Device, DocumentReference, Provenance } from 'fhir/r4';
 import { attest } from './attestation.ts';
 import { base64ToUtf8 } from './encoding.ts';
 import { composeNoteDraft, renderNoteText } from './note.ts';
-import { WRITE_ID_SYSTEM, WriteProfileError, buildWrite } from './profiles.ts';
+import { WRITE_ID_SYSTEM, WriteProfileError, buildWrite, identifierQuery } from './profiles.ts';
 import type { WriteInput } from './profiles.ts';
 import { fhirErrors, sampleInsight } from './test-support.ts';
 
@@ -156,4 +156,11 @@ test('oracle: one POST, final, author exactly the signed-in user, period end req
 test('a fhirUser that is not a FHIR reference is refused', async () => {
   const given = await input();
   await assert.rejects(buildWrite('standard', { ...given, attestation: { ...given.attestation, fhirUser: 'ana.ruiz' } }), WriteProfileError);
+});
+
+test('conditional-create queries escape the identifier value', async () => {
+  assert.equal(identifierQuery('urn:curbside:write-id', 'a3c1a7d2-1f1e-4c55-8d43-2b9e6f0c7a10'), 'identifier=urn:curbside:write-id|a3c1a7d2-1f1e-4c55-8d43-2b9e6f0c7a10');
+  assert.equal(identifierQuery('urn:curbside:model', 'My Model|v1,2'), 'identifier=urn:curbside:model|My%20Model%5C%7Cv1%5C%2C2');
+  const bundle = only((await buildWrite('standard', await input())).requests).body as Bundle;
+  assert.equal(bundle.entry?.[1]?.request?.ifNoneExist, 'identifier=urn:curbside:model|Example%20Clinical%20Model%5C%7C2026-04');
 });

@@ -161,8 +161,8 @@ function standard(input: WriteInput): FhirWriteRequest[] {
     type: 'transaction',
     entry: [
       // Conditional creates make a retried transaction land once: the write id names the note, the identity names the model.
-      entry(ids.note, note, `identifier=${WRITE_ID_SYSTEM}|${attestation.writeId}`),
-      entry(ids.device, device, `identifier=${MODEL_ID_SYSTEM}|${modelKey(draft.model)}`),
+      entry(ids.note, note, identifierQuery(WRITE_ID_SYSTEM, attestation.writeId)),
+      entry(ids.device, device, identifierQuery(MODEL_ID_SYSTEM, modelKey(draft.model))),
       entry(ids.provenance, provenance, undefined),
     ],
   };
@@ -190,6 +190,11 @@ function oracle(input: WriteInput): FhirWriteRequest {
     context: encounterContext(input, input.period),
   };
   return { method: 'POST', url: 'DocumentReference', body };
+}
+
+/** A token search on identifier; the value's own `|`, `,`, `$` and `\\` are escaped as FHIR search requires. */
+export function identifierQuery(system: string, value: string): string {
+  return `identifier=${system}|${encodeURIComponent(value.replace(/[\\|,$]/g, '\\$&'))}`;
 }
 
 function participant(code: string, display: string): Provenance['agent'][number]['type'] {
