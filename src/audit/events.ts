@@ -5,14 +5,13 @@
  */
 import type { AuditEvent, Coding, Reference } from 'fhir/r4';
 import type { ModelIdentity } from '../insight/types.ts';
+import { MODEL_ID_SYSTEM, WRITE_ID_SYSTEM, modelKey } from '../writeback/profiles.ts';
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
 export const SUBTYPE_SYSTEM = 'urn:curbside:audit-action';
 const ENTITY_TYPE = 'http://terminology.hl7.org/CodeSystem/audit-entity-type';
 const OBJECT_ROLE = 'http://terminology.hl7.org/CodeSystem/object-role';
-const MODEL_ID_SYSTEM = 'urn:curbside:model';
 const INSIGHT_SYSTEM = 'urn:curbside:insight';
-const WRITE_ID_SYSTEM = 'urn:curbside:write-id';
 
 export const AUDIT_TYPES = {
   export: { system: DCM, code: '110106', display: 'Export' },
@@ -77,7 +76,7 @@ function build(context: AuditContext, spec: Spec): AuditEvent {
       { who: { reference: context.clinician }, requestor: true },
       {
         ...(spec.modelRole ? { type: { coding: [spec.modelRole] } } : {}),
-        who: { identifier: { system: MODEL_ID_SYSTEM, value: `${model.name}|${model.version}` }, display: `${model.name} ${model.version}` },
+        who: { identifier: { system: MODEL_ID_SYSTEM, value: modelKey(model) }, display: `${model.name} ${model.version}` },
         requestor: false,
       },
     ],

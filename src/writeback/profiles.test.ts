@@ -162,5 +162,5 @@ test('conditional-create queries escape the identifier value', async () => {
   assert.equal(identifierQuery('urn:curbside:write-id', 'a3c1a7d2-1f1e-4c55-8d43-2b9e6f0c7a10'), 'identifier=urn:curbside:write-id|a3c1a7d2-1f1e-4c55-8d43-2b9e6f0c7a10');
   assert.equal(identifierQuery('urn:curbside:model', 'My Model|v1,2'), 'identifier=urn:curbside:model|My%20Model%5C%7Cv1%5C%2C2');
   const bundle = only((await buildWrite('standard', await input())).requests).body as Bundle;
-  assert.equal(bundle.entry?.[1]?.request?.ifNoneExist, 'identifier=urn:curbside:model|Example%20Clinical%20Model%5C%7C2026-04');
+  assert.equal(bundle.entry?.[1]?.request?.ifNoneExist, 'identifier=urn:curbside:model|Example%20Clinical%20Model%402026-04');
 });

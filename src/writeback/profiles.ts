@@ -160,7 +160,8 @@ function standard(input: WriteInput): FhirWriteRequest[] {
     resourceType: 'Bundle',
     type: 'transaction',
     entry: [
-      // Conditional creates make a retried transaction land once: the write id names the note, the identity names the model.
+      // A transaction is all-or-nothing, so the ledger's "proven absent" covers all three; the
+      // conditional creates still keep one note per write id and one Device per model version.
       entry(ids.note, note, identifierQuery(WRITE_ID_SYSTEM, attestation.writeId)),
       entry(ids.device, device, identifierQuery(MODEL_ID_SYSTEM, modelKey(draft.model))),
       entry(ids.provenance, provenance, undefined),
@@ -201,8 +202,9 @@ function participant(code: string, display: string): Provenance['agent'][number]
   return { coding: [{ system: PARTICIPANT_TYPE, code, display }] };
 }
 
+/** `name@version`: no `|` or `,`, so a token search finds it without escapes some servers ignore. */
 export function modelKey(model: ModelIdentity): string {
-  return `${model.name}|${model.version}`;
+  return `${model.name}@${model.version}`;
 }
 
 export function modelLabel(model: ModelIdentity): string {
