@@ -42,6 +42,8 @@ export default {
   globs: ['widgets/**/*.ts'],
   exclude: ['widgets/**/*.test.ts'],
   outdir: 'dist-lib',
+  // package.json names dist-lib's manifest by hand; the docs build and tests write theirs elsewhere.
+  packagejson: false,
   litelement: true,
   plugins: [defineOncePlugin(), publicMembersPlugin()],
 };

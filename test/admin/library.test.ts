@@ -41,6 +41,10 @@ test('the generated manifest documents every element widgets/index.ts registers'
   assert.ok(summary.members!.some((m) => m.name === 'highlightFact' && m.kind === 'method'));
   assert.equal(summary.attributes?.find((a) => a.name === 'heading-level')?.fieldName, 'headingLevel');
 
+  // Generating elsewhere (as the docs build and this test do) leaves the published path alone.
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { customElements?: string };
+  assert.equal(pkg.customElements, 'dist-lib/custom-elements.json');
+
   // Private state is not API.
   for (const element of elements) for (const member of element.members ?? []) assert.ok(!member.name.startsWith('#') && member.privacy !== 'private', `${element.tagName} exposes ${member.name}`);
 });
