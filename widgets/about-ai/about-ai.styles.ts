@@ -2,23 +2,7 @@ import { css } from 'lit';
 
 export const aboutAiStyles = css`
   :host {
-    display: block;
-    min-width: 0;
-    color: var(--_text);
-    background: var(--_surface);
-    font-family: var(--_font);
-    font-size: var(--_font-size);
     line-height: 1.45;
-  }
-
-  :host([hidden]) {
-    display: none;
-  }
-
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
   }
 
   .base {
@@ -26,11 +10,6 @@ export const aboutAiStyles = css`
     gap: var(--_space-l);
     min-width: 0;
     overflow-wrap: anywhere;
-  }
-
-  .heading {
-    font-family: var(--_font-heading);
-    font-weight: 700;
   }
 
   .title {

@@ -5,6 +5,7 @@ import { defineOnce } from '../shared/define.ts';
 import { formatDate } from '../shared/format.ts';
 import { AI_LABEL, BUILT_IN_STATEMENT } from '../shared/insight-view.ts';
 import { tokens } from '../shared/tokens.styles.ts';
+import { elementBase } from '../shared/utility.styles.ts';
 import { aboutAiStyles } from './about-ai.styles.ts';
 
 /** How the model was checked on this site's cases, when it has been. */
@@ -54,7 +55,7 @@ const PROVIDER_WORDS: Readonly<Record<ModelIdentity['provider'], string>> = {
  * @cssprop --curbside-spacing - Spacing unit.
  */
 export class CurbsideAboutAiElement extends LitElement {
-  static override styles = [tokens, aboutAiStyles];
+  static override styles = [tokens, elementBase, aboutAiStyles];
 
   /** The model that produces the suggestions; `undefined` when none is configured. */
   @property({ attribute: false }) model: ModelIdentity | undefined;

@@ -4,23 +4,7 @@ export const differentialStyles = css`
   :host {
     --_cant-miss: var(--curbside-color-cant-miss, var(--_error));
 
-    display: block;
-    min-width: 0;
-    color: var(--_text);
-    background: var(--_surface);
-    font-family: var(--_font);
-    font-size: var(--_font-size);
     line-height: 1.4;
-  }
-
-  :host([hidden]) {
-    display: none;
-  }
-
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
   }
 
   [hidden] {
@@ -34,8 +18,6 @@ export const differentialStyles = css`
   }
 
   .heading {
-    font-family: var(--_font-heading);
-    font-weight: 700;
     overflow-wrap: anywhere;
   }
 

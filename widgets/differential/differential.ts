@@ -8,7 +8,7 @@ import { insightViewStyles } from '../shared/insight-view.styles.ts';
 import { markdown } from '../shared/markdown.ts';
 import { markdownStyles } from '../shared/markdown.styles.ts';
 import { tokens } from '../shared/tokens.styles.ts';
-import { visuallyHidden } from '../shared/utility.styles.ts';
+import { elementBase, visuallyHidden } from '../shared/utility.styles.ts';
 import { NEXT_STEP_WORDS, OTHER_REASON, REJECT_REASONS, canAccept, likelihoodText, verifiedReferences, type SuggestionDecision } from './differential-model.ts';
 import { differentialStyles } from './differential.styles.ts';
 
@@ -91,7 +91,7 @@ type RejectProblem = 'reason' | 'comment';
  * @cssprop --curbside-spacing - Spacing unit.
  */
 export class CurbsideDifferentialElement extends LitElement {
-  static override styles = [tokens, visuallyHidden, markdownStyles, insightViewStyles, differentialStyles];
+  static override styles = [tokens, elementBase, visuallyHidden, markdownStyles, insightViewStyles, differentialStyles];
 
   /** Where focus goes after the next render, by element id in this shadow root. */
   #focusAfterRender: string | undefined;

@@ -2,23 +2,7 @@ import { css } from 'lit';
 
 export const evidenceStyles = css`
   :host {
-    display: block;
-    min-width: 0;
-    color: var(--_text);
-    background: var(--_surface);
-    font-family: var(--_font);
-    font-size: var(--_font-size);
     line-height: 1.4;
-  }
-
-  :host([hidden]) {
-    display: none;
-  }
-
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
   }
 
   [hidden] {
@@ -29,11 +13,6 @@ export const evidenceStyles = css`
     display: grid;
     gap: var(--_space-m);
     min-width: 0;
-  }
-
-  .heading {
-    font-family: var(--_font-heading);
-    font-weight: 700;
   }
 
   .title {

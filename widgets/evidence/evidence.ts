@@ -8,7 +8,7 @@ import { insightViewStyles } from '../shared/insight-view.styles.ts';
 import { MarkdownStream, markdownStream } from '../shared/markdown.ts';
 import { markdownStyles } from '../shared/markdown.styles.ts';
 import { tokens } from '../shared/tokens.styles.ts';
-import { visuallyHidden } from '../shared/utility.styles.ts';
+import { elementBase, visuallyHidden } from '../shared/utility.styles.ts';
 import { evidenceStyles } from './evidence.styles.ts';
 
 /** Above this many characters per millisecond of interval, renders are spaced further apart. */
@@ -71,7 +71,7 @@ export const STREAM_RENDER_INTERVAL_MS = 50;
  * @cssprop --curbside-spacing - Spacing unit.
  */
 export class CurbsideEvidenceElement extends LitElement {
-  static override styles = [tokens, visuallyHidden, markdownStyles, insightViewStyles, evidenceStyles];
+  static override styles = [tokens, elementBase, visuallyHidden, markdownStyles, insightViewStyles, evidenceStyles];
 
   #stream = new MarkdownStream({ headingLevel: 3 });
   #lastStreamRender = 0;

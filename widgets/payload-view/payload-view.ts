@@ -5,7 +5,7 @@ import { defineOnce } from '../shared/define.ts';
 import { formatNumber } from '../shared/format.ts';
 import { insightViewStyles } from '../shared/insight-view.styles.ts';
 import { tokens } from '../shared/tokens.styles.ts';
-import { visuallyHidden } from '../shared/utility.styles.ts';
+import { elementBase, visuallyHidden } from '../shared/utility.styles.ts';
 import { payloadViewStyles } from './payload-view.styles.ts';
 
 type CopyState = 'idle' | 'copied' | 'failed';
@@ -54,7 +54,7 @@ const SENT_WORDS: ReadonlyArray<[keyof PayloadDescription['sent'], string, strin
  * @cssprop --curbside-spacing - Spacing unit.
  */
 export class CurbsidePayloadViewElement extends LitElement {
-  static override styles = [tokens, visuallyHidden, insightViewStyles, payloadViewStyles];
+  static override styles = [tokens, elementBase, visuallyHidden, insightViewStyles, payloadViewStyles];
 
   @query('pre') private jsonBox!: HTMLPreElement;
 

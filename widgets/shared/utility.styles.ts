@@ -15,3 +15,33 @@ export const visuallyHidden = css`
     border: 0;
   }
 `;
+
+/**
+ * What every Curbside element's host shares: a block that never forces its container wider,
+ * the theme's text, surface and font, border-box sizing, and headings in the heading font.
+ */
+export const elementBase = css`
+  :host {
+    display: block;
+    min-width: 0;
+    color: var(--_text);
+    background: var(--_surface);
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+  }
+
+  :host([hidden]) {
+    display: none;
+  }
+
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+
+  .heading {
+    font-family: var(--_font-heading);
+    font-weight: 700;
+  }
+`;
