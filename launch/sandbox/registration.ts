@@ -25,8 +25,10 @@ export const SANDBOX_CLIENT_ID = 'curbside-sandbox';
 /**
  * Registers the app from its manifest. `appOrigin` rebases the manifest's URLs when the app is
  * served elsewhere (tests pick free ports); the paths stay exactly as registered.
+ * `extraRedirectPaths` are sandbox-only redirect URIs (the embedding example), kept out of the
+ * manifest so no hospital registers them.
  */
-export function registerFromManifest(manifestPath: string, appOrigin?: string): ClientRegistration {
+export function registerFromManifest(manifestPath: string, appOrigin?: string, extraRedirectPaths: readonly string[] = []): ClientRegistration {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
   if (manifest.token_endpoint_auth_method !== 'none') {
     throw new Error('The sandbox registers Curbside as a public client (token_endpoint_auth_method "none").');
@@ -40,7 +42,7 @@ export function registerFromManifest(manifestPath: string, appOrigin?: string): 
     clientId: SANDBOX_CLIENT_ID,
     clientName: manifest.client_name,
     launchUri: rebase(manifest.launch_uri),
-    redirectUris: manifest.redirect_uris.map(rebase),
+    redirectUris: [...manifest.redirect_uris.map(rebase), ...extraRedirectPaths.map((path) => new URL(path, appOrigin ?? manifest.launch_uri).toString())],
     scopes: manifest.scope.split(/\s+/).filter(Boolean),
     ...(manifest.logo_uri ? { logoUri: rebase(manifest.logo_uri) } : {}),
   };

@@ -168,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     appOrigin = `http://127.0.0.1:${appPort}`;
   }
 
-  const registration = registerFromManifest(join(PROJECT_ROOT, 'smart-manifest.json'), appOrigin);
+  const registration = registerFromManifest(join(PROJECT_ROOT, 'smart-manifest.json'), appOrigin, ['/examples/own-client.html']);
   const fhir = await createFhirServer({ baseUrl: fhirBase, authorizeUrl: `${issuer}/authorize`, tokenUrl: `${issuer}/token` });
 
   const cohort = generateCohort({
