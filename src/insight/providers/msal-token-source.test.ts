@@ -6,7 +6,7 @@
  * `unauthorized` with a sign-in message; the configuration MSAL receives (sessionStorage cache,
  * popup relay v2, scope).
  *
- * Only provable against a real Entra tenant in a real browser (see SETUP.md): that the popup
+ * Only provable against a real Entra tenant in a real browser: that the popup
  * relay page completes a sign-in from inside the EHR's cross-site iframe and within the click's
  * few seconds; that the refresh-token path works with third-party cookies blocked and expires
  * after 24 h; that the app registration, the scope's consent and the "Cognitive Services OpenAI

@@ -6,7 +6,7 @@
  * sign-in is needed, so a sidebar configured for another provider never downloads it. It is
  * never put on `window.msal` (MSAL uses that global itself and its initialise step then throws).
  *
- * What works in the iframe (see SETUP.md): the cache in `sessionStorage` (localStorage loses the
+ * What works in the EHR's cross-site iframe, as measured in Chromium: the cache in `sessionStorage` (localStorage loses the
  * account after a reload there); `acquireTokenSilent` first, which uses the cache or the refresh
  * token and needs no cookies; interactive sign-in only from a click, as a popup through
  * `auth.popupRelayUri` (a top-level page on the app's origin that calls
