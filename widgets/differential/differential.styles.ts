@@ -25,34 +25,6 @@ export const differentialStyles = css`
     font-size: calc(var(--_font-size) * 1.15);
   }
 
-  .progress {
-    display: flex;
-    align-items: center;
-    gap: var(--_space-s);
-    color: var(--_muted);
-  }
-
-  .spinner {
-    flex: none;
-    width: 1em;
-    height: 1em;
-    border: 2px solid var(--_border);
-    border-block-start-color: var(--_accent);
-    border-radius: 50%;
-  }
-
-  @media (prefers-reduced-motion: no-preference) {
-    .spinner {
-      animation: spin 0.9s linear infinite;
-    }
-  }
-
-  @keyframes spin {
-    to {
-      transform: rotate(1turn);
-    }
-  }
-
   .empty,
   .none {
     color: var(--_muted);

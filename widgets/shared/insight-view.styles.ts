@@ -141,4 +141,33 @@ export const insightViewStyles = css`
     border: 1px dashed currentColor;
     border-radius: calc(var(--_radius) * 0.5);
   }
+
+  /* Progress while a model answers, shared by the differential and the evidence view. */
+  .progress {
+    display: flex;
+    align-items: center;
+    gap: var(--_space-s);
+    color: var(--_muted);
+  }
+
+  .spinner {
+    flex: none;
+    width: 1em;
+    height: 1em;
+    border: 2px solid var(--_border);
+    border-block-start-color: var(--_accent);
+    border-radius: 50%;
+  }
+
+  @media (prefers-reduced-motion: no-preference) {
+    .spinner {
+      animation: spin 0.9s linear infinite;
+    }
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
 `;
