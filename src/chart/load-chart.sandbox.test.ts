@@ -10,7 +10,7 @@ import type { Bundle, Resource } from 'fhir/r4';
 import { createFhirServer, type FhirServer } from '../../launch/sandbox/fhir/index.ts';
 import { AWKWARD_DATA, type Cohort, type CohortPatient, generateCohort, SCENARIO_FACTS } from '../../launch/sandbox/cohort/index.ts';
 import { makeGrant } from '../../launch/sandbox/scopes.ts';
-import { inProcessRequester } from '../../test/support/in-process-fhir.ts';
+import { APP_SCOPES, inProcessRequester } from '../../test/support/in-process-fhir.ts';
 import type { FhirRequester, LaunchContext } from '../smart/context.ts';
 import { keyLabs, keyVitals, loadChart, type ChartLoadOptions, type ObservationSeries, type PatientChart } from './index.ts';
 
@@ -18,22 +18,6 @@ const BASE = 'http://localhost:4000/fhir';
 const AS_OF = '2025-06-01';
 const AS_OF_DATE = new Date(`${AS_OF}T18:00:00Z`);
 /** The sandbox entry's launch scopes from public/curbside.config.json. */
-const APP_SCOPES = [
-  'launch',
-  'openid',
-  'fhirUser',
-  'online_access',
-  'patient/Patient.r',
-  'patient/AllergyIntolerance.rs',
-  'patient/Condition.rs',
-  'patient/Observation.rs',
-  'patient/MedicationRequest.rs',
-  'patient/Medication.r',
-  'patient/Encounter.rs',
-  'patient/DiagnosticReport.rs',
-  'patient/DocumentReference.rs',
-  'user/Practitioner.r',
-];
 
 let cohort: Cohort;
 let server: FhirServer;

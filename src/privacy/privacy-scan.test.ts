@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle, HumanName, Patient, Practitioner, Resource } from 'fhir/r4';
 import { generateCohort, type Cohort, type CohortPatient } from '../../launch/sandbox/cohort/index.ts';
 import { createFhirServer, type FhirServer } from '../../launch/sandbox/fhir/index.ts';
-import { inProcessRequester } from '../../test/support/in-process-fhir.ts';
+import { APP_SCOPES, inProcessRequester } from '../../test/support/in-process-fhir.ts';
 import { loadChart, type ChartLoadOptions, type PatientChart } from '../chart/index.ts';
 import type { FhirRequester, LaunchContext } from '../smart/context.ts';
 import { compactNumber } from './case-summary.ts';
@@ -27,21 +27,6 @@ const SYNTHEA_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..
 const SYNTHEA_SKIP = existsSync(SYNTHEA_DIR) ? false : `Synthea fixtures not found at ${SYNTHEA_DIR}`;
 
 /** The sandbox entry's launch scopes (public/curbside.config.json). */
-const APP_SCOPES = [
-  'launch',
-  'openid',
-  'fhirUser',
-  'patient/Patient.r',
-  'patient/AllergyIntolerance.rs',
-  'patient/Condition.rs',
-  'patient/Observation.rs',
-  'patient/MedicationRequest.rs',
-  'patient/Medication.r',
-  'patient/Encounter.rs',
-  'patient/DiagnosticReport.rs',
-  'patient/DocumentReference.rs',
-  'user/Practitioner.r',
-];
 
 /** Read everything the patient has, so every fact goes through the payload builder. */
 const WHOLE_RECORD: ChartLoadOptions = {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Resource } from 'fhir/r4';
 import { type Cohort, type CohortPatient, generateCohort, SCENARIO_FACTS, type ScenarioKey } from '../../../launch/sandbox/cohort/index.ts';
 import { createFhirServer, type FhirServer } from '../../../launch/sandbox/fhir/index.ts';
-import { inProcessRequester } from '../../../test/support/in-process-fhir.ts';
+import { APP_SCOPES as SCOPES, inProcessRequester } from '../../../test/support/in-process-fhir.ts';
 import { loadChart } from '../../chart/index.ts';
 import { buildCaseSummary } from '../../privacy/index.ts';
 import type { FhirRequester, LaunchContext } from '../../smart/context.ts';
@@ -18,23 +18,6 @@ import { runReferenceEngine } from './index.ts';
 const BASE = 'http://localhost:4000/fhir';
 const AS_OF = '2026-11-25';
 const AS_OF_DATE = new Date(`${AS_OF}T20:00:00Z`);
-const SCOPES = [
-  'launch',
-  'openid',
-  'fhirUser',
-  'online_access',
-  'patient/Patient.r',
-  'patient/AllergyIntolerance.rs',
-  'patient/Condition.rs',
-  'patient/Observation.rs',
-  'patient/MedicationRequest.rs',
-  'patient/Medication.r',
-  'patient/Encounter.rs',
-  'patient/DiagnosticReport.rs',
-  'patient/DocumentReference.rs',
-  'patient/Binary.r',
-  'user/Practitioner.r',
-];
 
 /**
  * What the engine should surface for each scenario: SNOMED CT or ICD-10-CM codes of which one
