@@ -4,7 +4,7 @@ import type { AllergySummary, BannerFacts, BannerPatient } from '../../src/chart
 import { defineOnce } from '../shared/define.ts';
 import { CurbsidePatientRetryEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
-import { visuallyHidden } from '../shared/utility.styles.ts';
+import { retryButton, visuallyHidden } from '../shared/utility.styles.ts';
 import { patientBannerStyles } from './patient-banner.styles.ts';
 
 const AGE_UNITS: Record<string, string> = { y: 'years', mo: 'months', d: 'days' };
@@ -40,7 +40,7 @@ const AGE_UNITS: Record<string, string> = { y: 'years', mo: 'months', d: 'days' 
  * @cssprop --curbside-spacing - Spacing unit.
  */
 export class CurbsidePatientBannerElement extends LitElement {
-  static override styles = [tokens, visuallyHidden, patientBannerStyles];
+  static override styles = [tokens, visuallyHidden, retryButton, patientBannerStyles];
 
   /** What to show; `undefined` renders nothing unless loading or in error. */
   @property({ attribute: false }) facts: BannerFacts | undefined;

@@ -45,3 +45,21 @@ export const elementBase = css`
     font-weight: 700;
   }
 `;
+
+/** The quiet "Try again" button an element shows beside a load error; each element places it. */
+export const retryButton = css`
+  .retry {
+    padding: var(--_space-xs) var(--_space-m);
+    font: inherit;
+    color: var(--_text);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    cursor: pointer;
+  }
+
+  .retry:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+`;

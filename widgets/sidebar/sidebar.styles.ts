@@ -78,18 +78,6 @@ export const sidebarStyles = css`
 
   .retry {
     margin-block-start: var(--_space-s);
-    padding: var(--_space-xs) var(--_space-m);
-    font: inherit;
-    color: var(--_text);
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    cursor: pointer;
-  }
-
-  .retry:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
   }
 
   @media (forced-colors: active) {

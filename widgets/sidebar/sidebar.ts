@@ -9,7 +9,7 @@ import { fhirContext, launchContext } from '../shared/contexts.ts';
 import { defineOnce } from '../shared/define.ts';
 import { CurbsideChartLoadEvent, CurbsidePatientLoadEvent, type CurbsideFactSelectEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
-import { visuallyHidden } from '../shared/utility.styles.ts';
+import { retryButton, visuallyHidden } from '../shared/utility.styles.ts';
 import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
 import '../chart-summary/chart-summary.ts';
 import '../patient-banner/patient-banner.ts';
@@ -63,7 +63,7 @@ const CHART_LOAD_ERROR = 'The chart could not be loaded.';
  * validated values are set as these custom properties on the host.
  */
 export class CurbsideSidebarElement extends LitElement {
-  static override styles = [tokens, visuallyHidden, sidebarStyles];
+  static override styles = [tokens, visuallyHidden, retryButton, sidebarStyles];
 
   #patientTask = new Task(this, {
     task: async ([fhir, patientId], { signal }): Promise<BannerFacts | typeof initialState> => {
