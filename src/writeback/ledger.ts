@@ -33,6 +33,8 @@ export interface LedgerEntry {
   /** The server's id once confirmed. */
   readonly resourceId?: string;
   readonly failure?: { readonly kind: FailureKind; readonly httpStatus?: number };
+  /** When the clinician attested; a later search looks for notes dated from then. */
+  readonly attestedAt?: string;
 }
 
 export interface LedgerScope {
@@ -101,10 +103,10 @@ export class WriteLedger {
   }
 
   /** Records a POST about to go out. A failed write may start again under the same id. */
-  begin(writeId: string, contentHash: string, profile: WriteProfile): LedgerEntry {
+  begin(writeId: string, contentHash: string, profile: WriteProfile, attestedAt?: string): LedgerEntry {
     if (!this.mayPost(writeId)) throw new LedgerError(`Write ${writeId} is ${this.get(writeId)?.status}; it must not be sent again.`);
     if (!/^[0-9a-f]{64}$/.test(contentHash)) throw new LedgerError('The content hash must be a SHA-256 hex digest.');
-    const entry: LedgerEntry = { writeId, contentHash, profile, status: 'pending', updatedAt: this.#now().toISOString() };
+    const entry: LedgerEntry = { writeId, contentHash, profile, status: 'pending', updatedAt: this.#now().toISOString(), ...(attestedAt ? { attestedAt } : {}) };
     this.#save([...this.entries().filter((e) => e.writeId !== writeId), entry]);
     return entry;
   }

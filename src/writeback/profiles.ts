@@ -59,7 +59,15 @@ export interface PlannedWrite {
   readonly profile: WriteProfile;
   readonly writeId: string;
   readonly contentHash: string;
+  readonly attestedAt: string;
   readonly requests: readonly FhirWriteRequest[];
+  /**
+   * The AI Provenance: inside the standard transaction, and only here for EHRs that won't store
+   * it, so the caller keeps it in the audit trail (its note target names the write id until the
+   * server's id is known).
+   */
+  readonly provenance: Provenance;
+  readonly provenanceStored: boolean;
 }
 
 export class WriteProfileError extends Error {
@@ -75,8 +83,17 @@ export async function buildWrite(profile: WriteProfile, input: WriteInput): Prom
   if (!/^(?:https?:\/\/\S+\/)?[A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(attestation.fhirUser)) {
     throw new WriteProfileError(`The signed-in user "${attestation.fhirUser}" is not a FHIR reference such as Practitioner/123.`);
   }
-  const requests = profile === 'standard' ? standard(input) : profile === 'epic' ? [epic(input)] : [oracle(input)];
-  return { profile, writeId: attestation.writeId, contentHash: attestation.contentHash, requests };
+  const base = { profile, writeId: attestation.writeId, contentHash: attestation.contentHash, attestedAt: attestation.attestedAt };
+  if (profile === 'standard') {
+    const { request, provenance } = standard(input);
+    return { ...base, requests: [request], provenance, provenanceStored: true };
+  }
+  const provenance = aiProvenance(
+    input,
+    { identifier: { system: WRITE_ID_SYSTEM, value: attestation.writeId } },
+    { identifier: { system: MODEL_ID_SYSTEM, value: modelKey(input.draft.model) }, display: modelLabel(input.draft.model) },
+  );
+  return { ...base, requests: [profile === 'epic' ? epic(input) : oracle(input)], provenance, provenanceStored: false };
 }
 
 function documentType(draft: NoteDraft): DocumentReference['type'] {
@@ -108,7 +125,7 @@ function encounterContext(input: WriteInput, period: Period | undefined): Docume
   return Object.keys(context).length > 0 ? context : undefined;
 }
 
-function standard(input: WriteInput): FhirWriteRequest[] {
+function standard(input: WriteInput): { request: FhirWriteRequest; provenance: Provenance } {
   const { attestation, draft } = input;
   const ids = { note: `urn:uuid:${crypto.randomUUID()}`, device: `urn:uuid:${crypto.randomUUID()}`, provenance: `urn:uuid:${crypto.randomUUID()}` };
   const context = encounterContext(input, input.period);
@@ -120,17 +137,44 @@ function standard(input: WriteInput): FhirWriteRequest[] {
     ...(context ? { context } : {}),
   };
   const device = modelDevice(draft.model);
+  const provenance = aiProvenance(input, { reference: ids.note }, { reference: ids.device, display: modelLabel(draft.model) });
+  const entry = (fullUrl: string, resource: DocumentReference | Device | Provenance, ifNoneExist: string | undefined): BundleEntry => ({
+    fullUrl,
+    resource,
+    request: { method: 'POST', url: resource.resourceType, ...(ifNoneExist ? { ifNoneExist } : {}) },
+  });
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      // A transaction is all-or-nothing, so the ledger's "proven absent" covers all three; the
+      // conditional creates still keep one note per write id and one Device per model version.
+      entry(ids.note, note, identifierQuery(WRITE_ID_SYSTEM, attestation.writeId)),
+      entry(ids.device, device, identifierQuery(MODEL_ID_SYSTEM, modelKey(draft.model))),
+      entry(ids.provenance, provenance, undefined),
+    ],
+  };
+  return { request: { method: 'POST', url: '', body: bundle }, provenance };
+}
+
+/**
+ * The AI Provenance for a filed note: the clinician as author and verifier with a signature over
+ * the note's hash, the model as composer, and the accepted insight items as sources. Sent with the
+ * note where the EHR stores Provenance; kept in Curbside's audit trail where it does not.
+ */
+export function aiProvenance(input: Pick<WriteInput, 'attestation' | 'draft' | 'patientId'>, note: Reference, model: Reference): Provenance {
+  const { attestation, draft } = input;
   const clinician: Reference = { reference: attestation.fhirUser, display: attestation.clinicianName };
-  const provenance: Provenance = {
+  return {
     resourceType: 'Provenance',
     // The Patient target puts the Provenance in the patient's compartment, so a patient-scoped token may write it.
-    target: [{ reference: ids.note }, { reference: `Patient/${input.patientId}` }],
+    target: [note, { reference: `Patient/${input.patientId}` }],
     recorded: attestation.attestedAt,
     reason: [{ coding: [AIAST] }],
     agent: [
       { type: participant('author', 'Author'), who: clinician },
       { type: participant('verifier', 'Verifier'), who: clinician },
-      { type: participant('composer', 'Composer'), who: { reference: ids.device, display: modelLabel(draft.model) } },
+      { type: participant('composer', 'Composer'), who: model },
     ],
     ...(draft.accepted.length > 0
       ? {
@@ -151,23 +195,6 @@ function standard(input: WriteInput): FhirWriteRequest[] {
       },
     ],
   };
-  const entry = (fullUrl: string, resource: DocumentReference | Device | Provenance, ifNoneExist: string | undefined): BundleEntry => ({
-    fullUrl,
-    resource,
-    request: { method: 'POST', url: resource.resourceType, ...(ifNoneExist ? { ifNoneExist } : {}) },
-  });
-  const bundle: Bundle = {
-    resourceType: 'Bundle',
-    type: 'transaction',
-    entry: [
-      // A transaction is all-or-nothing, so the ledger's "proven absent" covers all three; the
-      // conditional creates still keep one note per write id and one Device per model version.
-      entry(ids.note, note, identifierQuery(WRITE_ID_SYSTEM, attestation.writeId)),
-      entry(ids.device, device, identifierQuery(MODEL_ID_SYSTEM, modelKey(draft.model))),
-      entry(ids.provenance, provenance, undefined),
-    ],
-  };
-  return [{ method: 'POST', url: '', body: bundle }];
 }
 
 function epic(input: WriteInput): FhirWriteRequest {
