@@ -1,4 +1,18 @@
-export { AI_DRAFTED_MARK, NOTE_TYPES, NoteError, closingLine, composeNoteDraft, editSection, noteType, renderNoteText } from './note.ts';
+export {
+  AI_DRAFTED_MARK,
+  NOTE_SECTION_ORDER,
+  NOTE_SECTION_TITLES,
+  NOTE_TYPES,
+  NoteError,
+  closingLine,
+  composeNoteDraft,
+  confirmSection,
+  editSection,
+  noteType,
+  recomposeDraft,
+  renderNoteText,
+  unreviewedSections,
+} from './note.ts';
 export type {
   AcceptedDecision,
   ComposeNoteInput,
@@ -19,3 +33,5 @@ export type { FhirWriteRequest, PlannedWrite, WriteInput } from './profiles.ts';
 export { LedgerError, WriteLedger, findExistingWrite, textCarriesWrite } from './ledger.ts';
 export type { ExistingWrite, FailureKind, KeyValueStorage, LedgerEntry, LedgerScope, WriteStatus } from './ledger.ts';
 export { sha256Hex } from './encoding.ts';
+export { DraftStore } from './draft-store.ts';
+export type { DraftScope, SavedDraft } from './draft-store.ts';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { AI_DRAFTED_MARK, NoteError, composeNoteDraft, editSection, renderNoteText } from './note.ts';
+import { AI_DRAFTED_MARK, NoteError, composeNoteDraft, confirmSection, editSection, recomposeDraft, renderNoteText, unreviewedSections } from './note.ts';
+import type { ComposeNoteInput } from './note.ts';
 import { attest, attestationStatement, matchesAttestation, newWriteId } from './attestation.ts';
 import { sampleInsight } from './test-support.ts';
 
@@ -58,7 +59,7 @@ test('the text ends with the AI-use and attestation line: who, when, which model
 test('an edited section is no longer AI-drafted and keeps its place', () => {
   const edited = editSection(draft(), 'plan', 'Echo this week.\nReview in clinic.');
   const plan = edited.sections.find((s) => s.id === 'plan');
-  assert.deepEqual(plan, { id: 'plan', title: 'Plan / next steps', lines: ['Echo this week.', 'Review in clinic.'], aiDrafted: false });
+  assert.deepEqual(plan, { id: 'plan', title: 'Plan / next steps', lines: ['Echo this week.', 'Review in clinic.'], aiDrafted: false, reviewed: true });
   assert.deepEqual(edited.sections.map((s) => s.id), ['clinician', 'assessment', 'differential', 'plan', 'evidence']);
   assert.match(renderNoteText(edited, signature), /^Plan \/ next steps\nEcho this week\./m);
   assert.equal(editSection(edited, 'evidence', '  ').sections.some((s) => s.id === 'evidence'), false);
@@ -92,4 +93,91 @@ test('attestation statement and record: the hash is the SHA-256 of the exact UTF
   assert.ok(await matchesAttestation(text, record));
   assert.equal(await matchesAttestation(`${text} `, record), false);
   assert.match(newWriteId(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+});
+
+test('the clinician section is reviewed from the start; AI sections are not until confirmed or edited', () => {
+  const d = draft();
+  assert.deepEqual(d.sections.map((s) => [s.id, s.reviewed]), [
+    ['clinician', true],
+    ['assessment', false],
+    ['differential', false],
+    ['plan', false],
+    ['evidence', false],
+  ]);
+  assert.deepEqual(unreviewedSections(d).map((s) => s.id), ['assessment', 'differential', 'plan', 'evidence']);
+  assert.deepEqual(unreviewedSections(editSection(d, 'plan', 'Echo.')).map((s) => s.id), ['assessment', 'differential', 'evidence']);
+});
+
+test('a confirmed section is reviewed but still filed as AI-drafted, with the same words', () => {
+  const d = draft();
+  const confirmed = confirmSection(d, 'assessment');
+  const assessment = confirmed.sections.find((s) => s.id === 'assessment');
+  assert.deepEqual(assessment, { ...d.sections.find((s) => s.id === 'assessment'), reviewed: true });
+  assert.equal(assessment?.aiDrafted, true);
+  assert.deepEqual(unreviewedSections(confirmed).map((s) => s.id), ['differential', 'plan', 'evidence']);
+  assert.equal(renderNoteText(confirmed, signature), renderNoteText(d, signature));
+  assert.equal(confirmSection(confirmed, 'assessment'), confirmed, 'confirming twice changes nothing');
+  assert.equal(d.sections.find((s) => s.id === 'assessment')?.reviewed, false, 'the original draft is left alone');
+  const all = (['assessment', 'differential', 'plan', 'evidence'] as const).reduce(confirmSection, d);
+  assert.deepEqual(unreviewedSections(all), []);
+  assert.throws(() => confirmSection(editSection(d, 'evidence', ''), 'evidence'), NoteError);
+});
+
+const reasonNotRelevant = { code: 'not-relevant', display: 'Not relevant to this patient' };
+
+function input(accepted: string[], rest: Partial<ComposeNoteInput> = {}): ComposeNoteInput {
+  return { insight: sampleInsight(), decisions: { accepted: accepted.map((itemId) => ({ itemId })), rejected: [] }, noteType: '11506-3', ...rest };
+}
+
+test('recomposing after one more acceptance keeps every section the clinician edited, in their words', () => {
+  const first = composeNoteDraft(input(['d1'], { clinicianText: 'Breathless for 3 weeks.' }));
+  const edited = editSection(editSection(first, 'plan', 'Echo this week.'), 'assessment', 'HFrEF likely.');
+  const next = recomposeDraft(edited, input(['d1', 'd2']));
+  const byId = new Map(next.sections.map((s) => [s.id, s]));
+  assert.deepEqual(byId.get('plan'), edited.sections.find((s) => s.id === 'plan'));
+  assert.deepEqual(byId.get('assessment')?.lines, ['HFrEF likely.']);
+  assert.deepEqual(byId.get('clinician')?.lines, ['Breathless for 3 weeks.'], 'own words kept when the input gives none');
+  // The sections the clinician left to the model now cover both accepted items.
+  assert.equal(byId.get('differential')?.aiDrafted, true);
+  assert.ok(byId.get('differential')?.lines.some((l) => l.startsWith('- Constrictive pericarditis')));
+  assert.ok(byId.get('evidence')?.lines.some((l) => l.startsWith('- Pericardial disease review')));
+  assert.deepEqual(next.accepted.map((a) => a.itemId), ['d1', 'd2']);
+  assert.deepEqual(next.sections.map((s) => s.id), ['clinician', 'assessment', 'differential', 'plan', 'evidence']);
+});
+
+test('recomposing keeps a confirmation only for words that did not change, and keeps emptied sections out', () => {
+  const first = confirmSection(confirmSection(composeNoteDraft(input(['d1'])), 'assessment'), 'differential');
+  const emptied = editSection(first, 'evidence', '');
+  assert.deepEqual(emptied.removed, ['evidence']);
+  const same = recomposeDraft(emptied, input(['d1']));
+  assert.deepEqual(same.sections.map((s) => [s.id, s.reviewed]), [
+    ['assessment', true],
+    ['differential', true],
+    ['plan', false],
+  ]);
+  const more = recomposeDraft(emptied, input(['d1', 'd2']));
+  assert.deepEqual(more.sections.map((s) => [s.id, s.reviewed]), [
+    ['assessment', false],
+    ['differential', false],
+    ['plan', false],
+  ]);
+  assert.deepEqual(more.removed, ['evidence']);
+  // Writing in an emptied section makes it part of the note again.
+  const rewritten = editSection(more, 'evidence', 'See cardiology letter.');
+  assert.equal(rewritten.removed, undefined);
+  assert.deepEqual(recomposeDraft(rewritten, input(['d1', 'd2'])).sections.find((s) => s.id === 'evidence')?.lines, ['See cardiology letter.']);
+});
+
+test('recomposing follows the new decisions for AI sections, the new note type and explicit own words', () => {
+  const first = composeNoteDraft(input(['d1', 'd2'], { clinicianText: 'Old words.' }));
+  const next = recomposeDraft(first, {
+    ...input(['d1'], { clinicianText: '  ', noteType: '11488-4' }),
+    decisions: { accepted: [{ itemId: 'd1' }], rejected: [{ itemId: 'd2', reason: reasonNotRelevant }] },
+  });
+  assert.equal(next.noteType.code, '11488-4');
+  assert.equal(next.sections.some((s) => s.id === 'clinician'), false);
+  const text = renderNoteText(next, signature);
+  assert.ok(!text.includes('Constrictive pericarditis'));
+  assert.ok(!text.includes('Old words.'));
+  assert.throws(() => recomposeDraft(first, input(['zz'])), NoteError);
 });

@@ -62,6 +62,11 @@ export interface NoteSection {
   readonly lines: readonly string[];
   /** True while the text is the model's (or Curbside's) wording; false once the clinician wrote or edited it. */
   readonly aiDrafted: boolean;
+  /**
+   * True once the clinician has read this text and kept it: always for their own words, and for
+   * AI-drafted text after `confirmSection`. A confirmed section is still filed as AI-drafted.
+   */
+  readonly reviewed: boolean;
 }
 
 export interface NoteDraft {
@@ -71,6 +76,8 @@ export interface NoteDraft {
   /** The accepted differential items, with their conditions and codes, for Provenance entities. */
   readonly accepted: ReadonlyArray<{ readonly itemId: string; readonly condition: string; readonly codes: readonly Code[] }>;
   readonly sections: readonly NoteSection[];
+  /** Sections the clinician emptied; recomposing leaves them out instead of drafting them again. */
+  readonly removed?: readonly NoteSectionId[];
 }
 
 export interface ComposeNoteInput {
@@ -85,7 +92,7 @@ export class NoteError extends Error {
   override readonly name = 'NoteError';
 }
 
-const SECTION_TITLES: Readonly<Record<NoteSectionId, string>> = {
+export const NOTE_SECTION_TITLES: Readonly<Record<NoteSectionId, string>> = {
   clinician: 'Clinician note',
   assessment: 'Assessment',
   differential: 'Differential considered',
@@ -93,7 +100,8 @@ const SECTION_TITLES: Readonly<Record<NoteSectionId, string>> = {
   evidence: 'Evidence references',
 };
 
-const SECTION_ORDER: readonly NoteSectionId[] = ['clinician', 'assessment', 'differential', 'plan', 'evidence'];
+/** The order sections are filed in. */
+export const NOTE_SECTION_ORDER: readonly NoteSectionId[] = ['clinician', 'assessment', 'differential', 'plan', 'evidence'];
 
 export function composeNoteDraft(input: ComposeNoteInput): NoteDraft {
   const { insight, decisions } = input;
@@ -111,9 +119,9 @@ export function composeNoteDraft(input: ComposeNoteInput): NoteDraft {
 
   const sections: NoteSection[] = [];
   const clinicianText = input.clinicianText?.trim();
-  if (clinicianText) sections.push({ id: 'clinician', title: SECTION_TITLES.clinician, lines: clinicianText.split(/\r?\n/), aiDrafted: false });
+  if (clinicianText) sections.push({ id: 'clinician', title: NOTE_SECTION_TITLES.clinician, lines: clinicianText.split(/\r?\n/), aiDrafted: false, reviewed: true });
   const drafted = (id: NoteSectionId, lines: string[]): void => {
-    if (lines.length > 0) sections.push({ id, title: SECTION_TITLES[id], lines, aiDrafted: true });
+    if (lines.length > 0) sections.push({ id, title: NOTE_SECTION_TITLES[id], lines, aiDrafted: true, reviewed: false });
   };
   drafted('assessment', accepted.map((item) => `- ${item.condition}${codeSuffix(item.codes)}`));
   drafted('differential', accepted.flatMap(differentialLines));
@@ -129,13 +137,75 @@ export function composeNoteDraft(input: ComposeNoteInput): NoteDraft {
   };
 }
 
-/** The clinician replaced a section's text: it is theirs from now on. An empty edit removes the section. */
+/**
+ * The clinician replaced a section's text: it is theirs from now on. An empty edit removes the
+ * section, and recomposing will not draft it again until they write in it.
+ */
 export function editSection(draft: NoteDraft, id: NoteSectionId, text: string): NoteDraft {
-  const lines = text.trim() ? text.trim().split(/\r?\n/) : [];
+  const lines = splitLines(text);
   const others = draft.sections.filter((s) => s.id !== id);
-  const sections = lines.length === 0 ? others : [...others, { id, title: SECTION_TITLES[id], lines, aiDrafted: false }];
-  sections.sort((a, b) => SECTION_ORDER.indexOf(a.id) - SECTION_ORDER.indexOf(b.id));
-  return { ...draft, sections };
+  const sections = lines.length === 0 ? others : [...others, { id, title: NOTE_SECTION_TITLES[id], lines, aiDrafted: false, reviewed: true }];
+  sections.sort(bySectionOrder);
+  // The clinician's own-words section is never drafted, so there is nothing to keep out.
+  const removed = new Set(draft.removed ?? []);
+  if (lines.length === 0 && id !== 'clinician') removed.add(id);
+  else removed.delete(id);
+  const { removed: _removed, ...rest } = draft;
+  return { ...rest, sections, ...(removed.size > 0 ? { removed: NOTE_SECTION_ORDER.filter((s) => removed.has(s)) } : {}) };
+}
+
+/** The clinician read an AI-drafted section and kept it unchanged: reviewed, and still filed as AI-drafted. */
+export function confirmSection(draft: NoteDraft, id: NoteSectionId): NoteDraft {
+  const section = draft.sections.find((s) => s.id === id);
+  if (!section) throw new NoteError(`The draft has no "${id}" section.`);
+  if (section.reviewed) return draft;
+  return { ...draft, sections: draft.sections.map((s) => (s.id === id ? { ...s, reviewed: true } : s)) };
+}
+
+/** The sections the clinician has not yet confirmed or edited, in filing order. */
+export function unreviewedSections(draft: NoteDraft): NoteSection[] {
+  return draft.sections.filter((s) => !s.reviewed);
+}
+
+/**
+ * Drafts the AI sections again from new decisions, keeping everything the clinician did to
+ * `previous`: sections they edited keep their words, sections they emptied stay out, and their
+ * own words stay unless `input.clinicianText` replaces them. A confirmation carries over only
+ * when the recomposed section reads exactly as the one confirmed.
+ */
+export function recomposeDraft(previous: NoteDraft, input: ComposeNoteInput): NoteDraft {
+  const clinicianText = input.clinicianText ?? previous.sections.find((s) => s.id === 'clinician')?.lines.join('\n');
+  const fresh = composeNoteDraft({ ...input, ...(clinicianText === undefined ? {} : { clinicianText }) });
+  const before = new Map(previous.sections.map((s) => [s.id, s]));
+  const now = new Map(fresh.sections.map((s) => [s.id, s]));
+  const removed = new Set(previous.removed ?? []);
+  const sections: NoteSection[] = [];
+  for (const id of NOTE_SECTION_ORDER) {
+    const old = before.get(id);
+    const drafted = now.get(id);
+    if (id === 'clinician') {
+      if (drafted) sections.push(drafted);
+    } else if (old && !old.aiDrafted) {
+      sections.push(old);
+    } else if (drafted && !removed.has(id)) {
+      const stillReviewed = old?.reviewed === true && sameLines(old.lines, drafted.lines);
+      sections.push(stillReviewed ? { ...drafted, reviewed: true } : drafted);
+    }
+  }
+  return { ...fresh, sections, ...(removed.size > 0 ? { removed: NOTE_SECTION_ORDER.filter((s) => removed.has(s)) } : {}) };
+}
+
+function splitLines(text: string): string[] {
+  const trimmed = text.trim();
+  return trimmed ? trimmed.split(/\r?\n/) : [];
+}
+
+function bySectionOrder(a: NoteSection, b: NoteSection): number {
+  return NOTE_SECTION_ORDER.indexOf(a.id) - NOTE_SECTION_ORDER.indexOf(b.id);
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((line, i) => line === b[i]);
 }
 
 /** Who signs, when, and the write the text belongs to (the id is in the text so it can be found again where identifiers are dropped). */
