@@ -3,7 +3,8 @@
  * model suggested, what the clinician decided, and what was written. Entities are references and
  * ids only, never copied chart content, so the trail itself holds no PHI beyond those references.
  */
-import type { AuditEvent, Coding, Reference } from 'fhir/r4';
+import type { AuditEvent, Coding, Provenance, Reference } from 'fhir/r4';
+import { utf8ToBase64 } from '../writeback/encoding.ts';
 import type { ModelIdentity } from '../insight/types.ts';
 import { MODEL_ID_SYSTEM, WRITE_ID_SYSTEM, modelKey } from '../writeback/profiles.ts';
 
@@ -176,6 +177,8 @@ export interface NoteWriteAudit {
   /** `DocumentReference/abc` once the server confirmed it. */
   readonly documentReference?: string;
   readonly httpStatus?: number;
+  /** The note's AI Provenance, kept here when the EHR won't store it. */
+  readonly provenance?: Provenance;
 }
 
 export function noteWrittenEvent(context: AuditContext, write: NoteWriteAudit): AuditEvent {
@@ -206,7 +209,10 @@ function noteEvent(context: AuditContext, write: NoteWriteAudit, subtype: AuditA
         what,
         type: { system: ENTITY_TYPE, code: '2', display: 'System Object' },
         role: { system: OBJECT_ROLE, code: '3', display: 'Report' },
-        detail: [{ type: 'contentSha256', valueString: write.contentHash }],
+        detail: [
+          { type: 'contentSha256', valueString: write.contentHash },
+          ...(write.provenance ? [{ type: 'Provenance', valueBase64Binary: utf8ToBase64(JSON.stringify(write.provenance)) }] : []),
+        ],
       },
     ],
   });

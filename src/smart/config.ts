@@ -21,6 +21,11 @@ export interface EhrConfig {
   readonly standaloneScope?: string;
   readonly pkce: PkceMode;
   readonly writeProfile: WriteProfile;
+  /**
+   * Where AuditEvents go when the EHR won't store them (Epic and Oracle don't): a URL that
+   * accepts a POSTed AuditEvent, `{issOrigin}` allowed. Never sent the EHR's access token.
+   */
+  readonly auditSink?: string;
   /** Key of the model in `models` this EHR's clinicians use; the built-in reference engine when absent. */
   readonly model?: string;
 }
@@ -116,6 +121,10 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
     }
     const standaloneScope = entry.standaloneScope === undefined ? undefined : requireString(entry, 'standaloneScope', where);
     const model = entry.model === undefined ? undefined : requireString(entry, 'model', where);
+    const auditSink = entry.auditSink === undefined ? undefined : requireString(entry, 'auditSink', where);
+    if (auditSink !== undefined && !/^(?:https:\/\/|\{issOrigin\}\/|http:\/\/(?:localhost|127\.0\.0\.1)[:/])/.test(auditSink)) {
+      throw new ConfigError(`${where}: "auditSink" must be an https URL (or start with {issOrigin}/).`);
+    }
     if (model !== undefined && !models[model]) throw new ConfigError(`${where}: "model" names "${model}", which is not in "models".`);
     return {
       id,
@@ -126,6 +135,7 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
       ...(standaloneScope ? { standaloneScope } : {}),
       pkce,
       writeProfile,
+      ...(auditSink ? { auditSink } : {}),
       ...(model ? { model } : {}),
     };
   });
