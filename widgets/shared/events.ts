@@ -132,3 +132,74 @@ declare global {
     'curbside-evidence-stop': CurbsideEvidenceStopEvent;
   }
 }
+
+// ─── Write-back: composing, attesting and filing the note ───────────────────────────────────
+
+import type { Attestation } from '../../src/writeback/attestation.ts';
+import type { NoteDraft } from '../../src/writeback/note.ts';
+
+/** The note draft changed (an edit, a confirmation, a new note type, or new decisions recomposed it). */
+export class CurbsideNoteChangeEvent extends CurbsideEvent<{ draft: NoteDraft }> {
+  static readonly eventType = 'curbside-note-change';
+  constructor(detail: { draft: NoteDraft }) {
+    super(CurbsideNoteChangeEvent.eventType, detail);
+  }
+}
+
+/** The clinician finished editing and asked to review and attest this draft. */
+export class CurbsideNoteReviewEvent extends CurbsideEvent<{ draft: NoteDraft }> {
+  static readonly eventType = 'curbside-note-review';
+  constructor(detail: { draft: NoteDraft }) {
+    super(CurbsideNoteReviewEvent.eventType, detail);
+  }
+}
+
+export interface NoteAttestDetail {
+  readonly attestation: Attestation;
+  /** Exactly the text the clinician was shown; `attestation.contentHash` is its SHA-256. */
+  readonly text: string;
+  readonly draft: NoteDraft;
+}
+
+/** The clinician attested the note shown: the host files `text` with `attestation`. */
+export class CurbsideNoteAttestEvent extends CurbsideEvent<NoteAttestDetail> {
+  static readonly eventType = 'curbside-note-attest';
+  constructor(detail: NoteAttestDetail) {
+    super(CurbsideNoteAttestEvent.eventType, detail);
+  }
+}
+
+/** The clinician went back from the attestation to editing the draft. */
+export class CurbsideNoteEditEvent extends CurbsideEvent<Record<string, never>> {
+  static readonly eventType = 'curbside-note-edit';
+  constructor() {
+    super(CurbsideNoteEditEvent.eventType, {});
+  }
+}
+
+/** Filing failed in a way that proves nothing was stored, and the clinician asked to try again with the same attestation. */
+export class CurbsideNoteRetryEvent extends CurbsideEvent<Record<string, never>> {
+  static readonly eventType = 'curbside-note-retry';
+  constructor() {
+    super(CurbsideNoteRetryEvent.eventType, {});
+  }
+}
+
+/** Whether the note landed is unknown, and the clinician asked Curbside to search the chart for it. */
+export class CurbsideNoteCheckEvent extends CurbsideEvent<Record<string, never>> {
+  static readonly eventType = 'curbside-note-check';
+  constructor() {
+    super(CurbsideNoteCheckEvent.eventType, {});
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'curbside-note-change': CurbsideNoteChangeEvent;
+    'curbside-note-review': CurbsideNoteReviewEvent;
+    'curbside-note-attest': CurbsideNoteAttestEvent;
+    'curbside-note-edit': CurbsideNoteEditEvent;
+    'curbside-note-retry': CurbsideNoteRetryEvent;
+    'curbside-note-check': CurbsideNoteCheckEvent;
+  }
+}
