@@ -55,6 +55,8 @@ export class NoteFiling {
   readonly #ledger: WriteLedger;
   /** What each write was, so a later settle can audit it with the right model and Provenance. */
   readonly #plans = new Map<string, { plan: PlannedWrite; model: ModelIdentity }>();
+  /** Notes' Binary texts already read while settling, by URL: only the write id they carry. */
+  readonly #readAttachments = new Map<string, string | null>();
 
   private constructor(options: NoteFilingOptions, ledger: WriteLedger) {
     this.#o = options;
@@ -120,6 +122,7 @@ export class NoteFiling {
       patientId: context.patientId,
       ...(context.encounterId ? { encounterId: context.encounterId } : {}),
       ...this.#o.writer,
+      readAttachments: this.#readAttachments,
       ...(onProgress ? { onProgress } : {}),
     });
   }

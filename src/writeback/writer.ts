@@ -64,6 +64,11 @@ export interface NoteWriterOptions {
   readonly onProgress?: (progress: WriteProgress) => void;
   /** Search pages and Binary reads a settle may spend before it calls the outcome unknown. */
   readonly searchBudget?: { readonly pages: number; readonly attachments: number };
+  /**
+   * Binary URLs already read, with the write id their text carries (null when none). Notes don't
+   * change, so a writer that shares this across settles reads each note's text once. Holds ids only.
+   */
+  readonly readAttachments?: Map<string, string | null>;
 }
 
 const UNCONFIRMED_MESSAGE = 'The EHR did not confirm the note. It may or may not be in the chart: check the chart before filing it again.';
@@ -89,6 +94,7 @@ export class NoteWriter {
       maxRetryAfterMs: 30_000,
       sleep: abortableSleep,
       searchBudget: { pages: 10, attachments: 25 },
+      readAttachments: new Map(),
       ...options,
     };
   }
@@ -224,7 +230,7 @@ export class NoteWriter {
     params.set('date', `ge${since}`);
     let url: string | undefined = `DocumentReference?${params}`;
     const budget = { ...this.#o.searchBudget };
-    const unread: Array<{ readonly owner: string; readonly url: string }> = [];
+    const unread: Array<{ readonly owner: string; readonly url: string; readonly date: number }> = [];
     while (url) {
       if (budget.pages-- <= 0) return { kind: 'unknown' };
       const response = await this.#get(url, signal);
@@ -234,11 +240,17 @@ export class NoteWriter {
       if (response.status !== 200 || bundle?.resourceType !== 'Bundle') return { kind: 'unknown' };
       const found = await findExistingWrite({ ...bundle, link: [] }, entry.writeId, entry.contentHash);
       if (found.status === 'found') return { kind: 'found', resourceId: found.resourceId };
-      if (found.status === 'inconclusive') unread.push(...textRenditions(bundle));
+      if (found.status === 'inconclusive') unread.push(...textRenditions(bundle, entry.attestedAt));
       url = bundle.link?.find((l) => l.relation === 'next')?.url;
     }
-    // Notes whose text is only behind a Binary URL (Epic converts the text on create).
+    // Notes whose text is only behind a Binary URL (Epic converts the text on create), newest first.
+    unread.sort((a, b) => b.date - a.date);
+    const known = this.#o.readAttachments;
     for (const { owner, url: attachmentUrl } of unread) {
+      if (known.has(attachmentUrl)) {
+        if (known.get(attachmentUrl) === entry.writeId) return { kind: 'found', resourceId: owner };
+        continue;
+      }
       if (budget.attachments-- <= 0) return { kind: 'unknown' };
       const response = await this.#get(attachmentUrl, signal);
       if (response === 'no-answer') return { kind: 'unknown' };
@@ -246,6 +258,7 @@ export class NoteWriter {
       if (response.status !== 200) return { kind: 'unknown' };
       const text = binaryText(response.body);
       if (text === undefined) return { kind: 'unknown' };
+      known.set(attachmentUrl, writeIdIn(text));
       if (textCarriesWrite(text, entry.writeId)) return { kind: 'found', resourceId: owner };
     }
     return { kind: 'absent' };
@@ -295,19 +308,32 @@ function idFromTransaction(response: TransportResponse): string | undefined {
   return location ? ID.exec(new URL(location, 'http://base.invalid/').pathname)?.[1] : undefined;
 }
 
-/** One text rendition per note that has no inline text, plain text preferred over HTML over others. */
-function textRenditions(bundle: Bundle): Array<{ owner: string; url: string }> {
-  const out: Array<{ owner: string; url: string }> = [];
+/** Clocks differ: a note filed from here may carry an EHR time a little before our attestation. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * One text rendition for each note that could be this write and has no inline text (plain text
+ * preferred over HTML over other text). A note dated before the attestation can't be it.
+ */
+function textRenditions(bundle: Bundle, attestedAt: string | undefined): Array<{ owner: string; url: string; date: number }> {
+  const out: Array<{ owner: string; url: string; date: number }> = [];
+  const earliest = attestedAt ? Date.parse(attestedAt) - CLOCK_SKEW_MS : Number.NEGATIVE_INFINITY;
   for (const entry of bundle.entry ?? []) {
     const doc = entry.resource as DocumentReference | undefined;
     if (doc?.resourceType !== 'DocumentReference' || !doc.id) continue;
+    const date = Date.parse(doc.date ?? doc.meta?.lastUpdated ?? '');
+    if (!Number.isNaN(date) && date < earliest) continue;
     const attachments = (doc.content ?? []).map((c) => c.attachment);
     if (attachments.some((a) => a.data)) continue;
     const rank = (type: string | undefined): number => (!type ? 3 : /^text\/plain/i.test(type) ? 0 : /^text\/html/i.test(type) ? 1 : /^text\//i.test(type) ? 2 : 9);
     const best = attachments.filter((a) => a.url && rank(a.contentType) < 9).sort((a, b) => rank(a.contentType) - rank(b.contentType))[0];
-    if (best?.url) out.push({ owner: doc.id, url: best.url });
+    if (best?.url) out.push({ owner: doc.id, url: best.url, date: Number.isNaN(date) ? Number.POSITIVE_INFINITY : date });
   }
   return out;
+}
+
+function writeIdIn(text: string): string | null {
+  return /write id ([0-9A-Za-z-]{8,64})/.exec(text)?.[1] ?? null;
 }
 
 /** A Binary read comes back as a FHIR Binary (base64 `data`) or, from some servers, as the raw text. */

@@ -8,6 +8,7 @@ import type { Sandbox } from '../../launch/sandbox/server.ts';
 import type { TransportRequest, TransportResponse, WriteTransport } from '../../src/writeback/writer.ts';
 import { readFileSync } from 'node:fs';
 import { parseRuntimeConfig } from '../../src/smart/config.ts';
+import { parseLaunchContext } from '../../src/smart/context.ts';
 
 export interface NodeSmartSession extends WriteTransport {
   readonly patientId: string;
@@ -50,10 +51,12 @@ export async function smartLaunch(sandbox: Sandbox, patientId: string): Promise<
   const base = `${sandbox.fhirBase}/`;
   const sent: NodeSmartSession['sent'] = [];
 
+  const context = parseLaunchContext(tokens, sandbox.fhirBase);
+
   return {
-    patientId: String(tokens.patient),
-    ...(typeof tokens.encounter === 'string' ? { encounterId: tokens.encounter } : {}),
-    ...(typeof tokens.fhirUser === 'string' ? { fhirUser: tokens.fhirUser } : {}),
+    patientId: context.patientId ?? '',
+    ...(context.encounterId ? { encounterId: context.encounterId } : {}),
+    ...(context.fhirUser ? { fhirUser: context.fhirUser } : {}),
     get accessToken() {
       return accessToken;
     },
