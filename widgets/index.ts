@@ -21,3 +21,5 @@ export {
 export type { SuggestionAcceptDetail, SuggestionOverrideReason, SuggestionRejectDetail } from './shared/events.ts';
 export { markdown, markdownStream, renderMarkdown, MarkdownStream } from './shared/markdown.ts';
 export { CurbsideSuggestionsElement } from './suggestions/suggestions.ts';
+export { CurbsideNoteComposerElement } from './note-composer/note-composer.ts';
+export { CurbsideAttestationElement } from './attestation/attestation.ts';
