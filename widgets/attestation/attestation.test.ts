@@ -255,6 +255,20 @@ describe('<curbside-attestation>', () => {
     expect((await oneEvent(el, 'curbside-note-check')).detail).to.deep.equal({});
   });
 
+  it('will not attest again while an earlier filing is unconfirmed or the session has expired, even after a reload', async () => {
+    const el = await show({ writeState: { status: 'unconfirmed' } });
+    await check(el);
+    expect(confirmButton(el).disabled).to.equal(true);
+    expect(text($(el, '#confirm-reason'))).to.equal('The last filing is unconfirmed: check the chart before filing again.');
+    el.writeState = { status: 'needs-relaunch' };
+    await el.updateComplete;
+    expect(confirmButton(el).disabled).to.equal(true);
+    expect(text($(el, '#confirm-reason'))).to.equal('Open Curbside again from the chart to file the note.');
+    el.writeState = { status: 'idle' };
+    await el.updateComplete;
+    expect(confirmButton(el).disabled).to.equal(false);
+  });
+
   it('an expired session says how to relaunch and that the draft is kept', async () => {
     const el = await show({ writeState: { status: 'needs-relaunch' } });
     const status = text($(el, '[part~="status"]'));

@@ -202,6 +202,9 @@ export class CurbsideAttestationElement extends LitElement {
     const status = this.writeState.status;
     if (status === 'sending') return 'The note is being filed.';
     if (status === 'confirmed') return 'The note is filed.';
+    // A fresh attestation would carry a new write id, and a second copy could land beside the first.
+    if (status === 'unconfirmed') return 'The last filing is unconfirmed: check the chart before filing again.';
+    if (status === 'needs-relaunch') return 'Open Curbside again from the chart to file the note.';
     if (this.attested) return 'This note is attested; its filing is shown below.';
     if (unreviewedSections(prepared.draft).length > 0) return 'Go back to editing to review every AI-drafted section first.';
     if (!this.reviewed) return 'Tick the box once you have reviewed the note.';

@@ -68,12 +68,15 @@ export const noteComposerStyles = css`
     padding: var(--_space-xs) var(--_space-s);
   }
 
+  /* Grows with its text: a section confirmed while part of it is scrolled out of sight was not read. */
   .text {
     width: 100%;
+    min-height: calc(3lh + 2 * var(--_space-s));
     padding: var(--_space-s);
     line-height: 1.4;
     resize: vertical;
     overflow-wrap: anywhere;
+    field-sizing: content;
   }
 
   .select:focus-visible,

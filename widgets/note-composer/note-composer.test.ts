@@ -437,6 +437,10 @@ describe('<curbside-note-composer>', () => {
     for (const part of $$(el, '[part~="section"], [part~="actions"], textarea, select')) {
       expect(part.getBoundingClientRect().right, part.getAttribute('part') ?? part.id).to.be.at.most(el.getBoundingClientRect().right + 0.5);
     }
+    // Each text box grows to its text, so nothing to confirm is hidden behind a scroll.
+    for (const textarea of $$<HTMLTextAreaElement>(el, 'textarea')) {
+      expect(textarea.scrollHeight, textarea.id).to.be.at.most(textarea.clientHeight + 1);
+    }
     await expect(el).to.be.accessible();
   });
 });
