@@ -6,6 +6,7 @@
  *   --latency <ms>    added latency per FHIR request
  *   --fail <Type>=<status>  a resource type that always fails (repeatable)
  *   --token-lifetime <s>    access token lifetime
+ *   --write-profile <p>     how the EHR accepts a note: standard (default), epic or oracle
  *   --no-synthea      skip the Synthea fixtures
  *   --quiet           no request log
  */
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { PROJECT_ROOT, startSandbox } from './server.ts';
+import { WRITE_PROFILES, isWriteProfile } from './write-profiles.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     fail: { type: 'string', multiple: true, default: [] },
     'token-lifetime': { type: 'string', default: '3600' },
+    'write-profile': { type: 'string', default: 'standard' },
     'no-synthea': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   },
@@ -43,6 +46,12 @@ for (const spec of values.fail) {
   failTypes[type] = Number(status);
 }
 
+const writeProfile = values['write-profile'];
+if (!isWriteProfile(writeProfile)) {
+  console.error(`--write-profile expects one of ${WRITE_PROFILES.join(', ')} (got "${writeProfile}")`);
+  process.exit(1);
+}
+
 const started = performance.now();
 const sandbox = await startSandbox({
   ehrPort: Number(values['ehr-port']),
@@ -51,7 +60,7 @@ const sandbox = await startSandbox({
   ...(values['app-origin'] ? { appOrigin: values['app-origin'] } : {}),
   loadSynthea: !values['no-synthea'],
   quiet: values.quiet,
-  settings: { latencyMs: Number(values.latency), failTypes, tokenLifetimeSeconds: Number(values['token-lifetime']) },
+  settings: { latencyMs: Number(values.latency), failTypes, tokenLifetimeSeconds: Number(values['token-lifetime']), writeProfile },
 });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
@@ -59,6 +68,7 @@ Curbside sandbox EHR is running (${sandbox.patients.length} patients loaded in $
 
   EHR shell (open this):  ${sandbox.ehrOrigin}/
   FHIR base (iss):        ${sandbox.fhirBase}
+  Write profile:          ${sandbox.settings.writeProfile}
   Curbside app:           ${sandbox.appOrigin}/launch.html
   Standalone launch:      ${sandbox.launchUri}?iss=${encodeURIComponent(sandbox.fhirBase)}
 

@@ -10,10 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
-import type { Bundle, OperationOutcome, Patient } from 'fhir/r4';
+import type { AuditEvent, Binary, Bundle, OperationOutcome, Patient } from 'fhir/r4';
 import { AuthorizationServer, type AuthSettings, type PickerPatient } from './auth/authorization-server.ts';
 import { registerFromManifest } from './registration.ts';
 import { createFhirServer, type FhirServer } from './fhir/index.ts';
+import { AuditSink } from './audit-sink.ts';
+import { FaultError, FaultQueue, faultTarget, parseFaults, type Fault } from './faults.ts';
+import { writtenNotes } from './notes.ts';
+import { WRITE_PROFILES, WriteProfiles, isWriteProfile, type WriteProfile } from './write-profiles.ts';
 import { generateCohort } from './cohort/index.ts';
 import { answerChatCompletion, DEFAULT_MODEL_FAULTS, type ModelFaults } from './model/model-endpoint.ts';
 import { REFERENCE_ENGINE_VERSION, runReferenceEngine } from '../../src/insight/reference-engine/index.ts';
@@ -29,11 +33,15 @@ export interface FaultSettings {
   failTypes: Record<string, number>;
 }
 
+export type { Fault, WriteProfile };
+
 export interface SandboxSettings extends AuthSettings, FaultSettings {
   /** Whether launches tell the app to show its own patient banner. */
   needPatientBanner: boolean;
   /** How the sandbox's model endpoint misbehaves. */
   model: ModelFaults;
+  /** Which EHR's way of accepting a note the FHIR API follows (see write-profiles.ts). */
+  writeProfile: WriteProfile;
 }
 
 export interface SandboxOptions {
@@ -79,8 +87,12 @@ export interface Sandbox {
   readonly patients: readonly SandboxPatient[];
   readonly fhir: FhirServer;
   readonly auth: AuthorizationServer;
-  /** Counts of FHIR/auth requests since the last reset, for measurements. */
+  /** Counts of FHIR/auth requests since the last reset, for measurements; status 0 is a dropped connection. */
   readonly requestLog: Array<{ method: string; path: string; status: number }>;
+  /** One-shot faults for the next matching FHIR requests (also `/ehr/faults`). */
+  readonly faults: FaultQueue;
+  /** AuditEvents received by the stand-in audit repository (also `/ehr/audit-sink`), oldest first. */
+  readonly auditSink: AuditEvent[];
   close(): Promise<void>;
 }
 
@@ -92,6 +104,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   failTypes: {},
   needPatientBanner: true,
   model: DEFAULT_MODEL_FAULTS,
+  writeProfile: 'standard',
 };
 
 /**
@@ -223,6 +236,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
+  // Everything stored from here on was written by a client, not seeded.
+  const startedAt = new Date().toISOString();
+
   const auth = new AuthorizationServer({
     issuer,
     fhirBase,
@@ -261,26 +277,41 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const sendJson = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
     send(req, res, status, { 'content-type': 'application/json; charset=utf-8', ...headers }, JSON.stringify(body));
   const sendFhir = (req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void =>
-    send(req, res, status, { 'content-type': 'application/fhir+json; charset=utf-8', ...headers }, body === undefined ? undefined : JSON.stringify(body));
+    send(req, res, status, { ...(body === undefined ? {} : { 'content-type': 'application/fhir+json; charset=utf-8' }), ...headers }, body === undefined ? undefined : JSON.stringify(body));
 
   const delay = (): Promise<void> => (settings.latencyMs > 0 ? new Promise((r) => setTimeout(r, settings.latencyMs)) : Promise.resolve());
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-  async function handleFhir(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const rest = url.pathname.slice('/fhir'.length).replace(/^\//, '');
-    await delay();
-    if (rest === '.well-known/smart-configuration' && req.method === 'GET') {
-      return sendJson(req, res, 200, auth.smartConfiguration());
-    }
-    if (rest === 'metadata' && req.method === 'GET') return sendFhir(req, res, 200, fhir.capabilityStatement());
+  const faults = new FaultQueue();
+  const auditSink = new AuditSink();
+  const writeProfiles = new WriteProfiles(fhir, fhirBase);
+
+  interface FhirAnswer {
+    status: number;
+    headers: Record<string, string>;
+    /** JSON; undefined means no body. */
+    body?: unknown;
+    /** Sent as is instead of `body` (a Binary's own bytes). */
+    raw?: Buffer;
+  }
+
+  const outcomeAnswer = (status: number, code: OperationOutcome['issue'][number]['code'], text: string, headers: Record<string, string> = {}): FhirAnswer => ({
+    status,
+    headers,
+    body: operationOutcome(code, text),
+  });
+
+  /** The request as the EHR processes it: fail knobs, the bearer token, then the FHIR server under the write profile. */
+  async function processFhir(req: IncomingMessage, url: URL, rest: string): Promise<FhirAnswer> {
     const resourceType = rest.split('/')[0] ?? '';
     const failStatus = settings.failTypes[resourceType];
     if (failStatus) {
-      return sendFhir(req, res, failStatus, operationOutcome(failStatus === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${resourceType} answers ${failStatus}.`));
+      return outcomeAnswer(failStatus, failStatus === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${resourceType} answers ${failStatus}.`);
     }
     const check = auth.checkAccessToken(req.headers.authorization);
     if (!check.ok) {
       const description = { missing: 'No bearer token was sent.', unknown: 'The access token is not valid.', expired: 'The access token has expired.' }[check.reason];
-      return sendFhir(req, res, 401, operationOutcome('login', description), {
+      return outcomeAnswer(401, 'login', description, {
         'www-authenticate': `Bearer realm="${fhirBase}"${check.reason === 'missing' ? '' : `, error="invalid_token", error_description="${description}"`}`,
       });
     }
@@ -293,14 +324,73 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch {
-          return sendFhir(req, res, 400, operationOutcome('structure', 'The request body is not valid JSON.'));
+          return outcomeAnswer(400, 'structure', 'The request body is not valid JSON.');
         }
       }
     }
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    const out = await fhir.handle({ method: req.method ?? 'GET', url: new URL(url.pathname + url.search, ehrOrigin), headers, body }, check.grant);
-    return sendFhir(req, res, out.status, out.body, out.headers);
+    const out = await writeProfiles.handle(settings.writeProfile, { method: req.method ?? 'GET', url: new URL(url.pathname + url.search, ehrOrigin), headers, body }, check.grant);
+    const raw = req.method === 'GET' && /^Binary\/[^/]+$/.test(rest) ? rawBinary(req.headers.accept, out.status, out.body) : undefined;
+    return raw ?? out;
+  }
+
+  /**
+   * A Binary read whose Accept names the Binary's own content type (and no JSON) gets the bytes
+   * themselves, as FHIR's Binary read specifies; any JSON or wildcard Accept gets the resource.
+   */
+  function rawBinary(accept: string | undefined, status: number, body: unknown): FhirAnswer | undefined {
+    const binary = body as Binary | undefined;
+    if (status !== 200 || binary?.resourceType !== 'Binary' || !accept || /json|\*\/\*/i.test(accept)) return undefined;
+    const type = binary.contentType.split(';')[0]!.trim().toLowerCase();
+    if (!accept.toLowerCase().split(',').some((part) => part.split(';')[0]!.trim() === type)) return undefined;
+    return { status: 200, headers: { 'content-type': binary.contentType }, raw: Buffer.from(binary.data ?? '', 'base64') };
+  }
+
+  function faultAnswer(fault: Extract<Fault, { kind: 'status' }>): FhirAnswer {
+    const code = fault.status === 429 ? 'throttled' : fault.status >= 500 ? 'transient' : fault.status === 401 ? 'login' : fault.status === 403 ? 'forbidden' : 'processing';
+    const when = fault.afterCommit ? ' after the request was processed' : '';
+    return outcomeAnswer(fault.status, code, `Sandbox fault: injected ${fault.status}${when}.`, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+  }
+
+  function dropConnection(req: IncomingMessage, path: string): void {
+    log(req.method ?? 'GET', path, 0);
+    req.socket.destroy();
+  }
+
+  async function handleFhir(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const rest = url.pathname.slice('/fhir'.length).replace(/^\//, '');
+    await delay();
+    if (rest === '.well-known/smart-configuration' && req.method === 'GET') {
+      return sendJson(req, res, 200, auth.smartConfiguration());
+    }
+    if (rest === 'metadata' && req.method === 'GET') {
+      return sendFhir(req, res, 200, writeProfiles.capabilityStatement(settings.writeProfile, fhir.capabilityStatement()));
+    }
+    const fault = faults.take(faultTarget(req.method ?? 'GET', rest));
+    const afterCommit = fault !== undefined && 'afterCommit' in fault && fault.afterCommit === true;
+    if (fault && !afterCommit) {
+      if (fault.kind === 'drop') return dropConnection(req, url.pathname);
+      if (fault.kind === 'status') {
+        // Read the body anyway so the connection stays usable for the client's retry.
+        await readBody(req);
+        const answer = faultAnswer(fault);
+        return sendFhir(req, res, answer.status, answer.body, answer.headers);
+      }
+      if (fault.kind === 'expire-token') auth.expireAccessToken(req.headers.authorization);
+    }
+    const answer = await processFhir(req, url, rest);
+    if (fault?.kind === 'delay') await sleep(fault.ms);
+    if (fault && afterCommit) {
+      // What a gateway does when the EHR stored the write but the answer never reaches the client.
+      if (fault.kind === 'drop') return dropConnection(req, url.pathname);
+      if (fault.kind === 'status') {
+        const failed = faultAnswer(fault);
+        return sendFhir(req, res, failed.status, failed.body, failed.headers);
+      }
+    }
+    if (answer.raw) return send(req, res, answer.status, answer.headers, answer.raw);
+    return sendFhir(req, res, answer.status, answer.body, answer.headers);
   }
 
   /** The sandbox's model server: OpenAI-compatible, answered by the reference engine. */
@@ -355,9 +445,58 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (url.pathname === '/ehr/settings') {
       if (req.method === 'POST') {
         const patch = JSON.parse((await readBody(req)).toString('utf8') || '{}') as Partial<SandboxSettings>;
+        if (patch.writeProfile !== undefined && !isWriteProfile(patch.writeProfile)) {
+          sendJson(req, res, 400, { error: `writeProfile must be one of ${WRITE_PROFILES.join(', ')}` });
+          return true;
+        }
         Object.assign(settings, patch);
       }
       sendJson(req, res, 200, settings);
+      return true;
+    }
+    if (url.pathname === '/ehr/faults') {
+      if (req.method === 'POST') {
+        let added: Fault[];
+        try {
+          added = parseFaults(JSON.parse((await readBody(req)).toString('utf8')));
+        } catch (err) {
+          sendJson(req, res, 400, { error: err instanceof FaultError ? err.message : 'The body must be a JSON array of faults.' });
+          return true;
+        }
+        faults.push(...added);
+      } else if (req.method === 'DELETE') {
+        faults.clear();
+      } else if (req.method !== 'GET') {
+        return false;
+      }
+      sendJson(req, res, 200, faults.remaining());
+      return true;
+    }
+    if (url.pathname === '/ehr/audit-sink') {
+      if (req.method === 'GET') {
+        sendJson(req, res, 200, auditSink.events);
+        return true;
+      }
+      if (req.method !== 'POST') return false;
+      let event: unknown;
+      try {
+        event = JSON.parse((await readBody(req)).toString('utf8'));
+      } catch {
+        sendFhir(req, res, 400, operationOutcome('structure', 'The request body is not valid JSON.'));
+        return true;
+      }
+      const answer = auditSink.accept(event);
+      if (answer.ok) send(req, res, 202, {});
+      else sendFhir(req, res, 400, answer.outcome);
+      return true;
+    }
+    if (url.pathname === '/ehr/notes' && req.method === 'GET') {
+      const patient = url.searchParams.get('patient');
+      if (!patient) {
+        sendJson(req, res, 400, { error: 'Give the patient: /ehr/notes?patient=<id>' });
+        return true;
+      }
+      sendJson(req, res, 200, await writtenNotes(patient, { fhir, fhirBase, writeProfiles, auditSink, writeProfile: settings.writeProfile, since: startedAt }));
       return true;
     }
     if (url.pathname === '/ehr/expire-tokens' && req.method === 'POST') {
@@ -431,6 +570,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fhir,
     auth,
     requestLog,
+    faults,
+    auditSink: auditSink.events,
     async close() {
       const closeOne = (server: Server): Promise<void> =>
         new Promise((r) => {

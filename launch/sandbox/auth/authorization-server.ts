@@ -282,6 +282,15 @@ export class AuthorizationServer {
     return n;
   }
 
+  /** Expires the one access token a request carries (a fault knob); its refresh token keeps working. */
+  expireAccessToken(authorization: string | undefined): boolean {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const grant = token ? this.#accessTokens.get(token) : undefined;
+    if (!token || !grant) return false;
+    this.#accessTokens.set(token, { ...grant, expiresAt: 0 });
+    return true;
+  }
+
   async handle(req: AuthRequest): Promise<AuthResponse | undefined> {
     const path = req.url.pathname.slice(new URL(this.#options.issuer).pathname.length);
     if (path === '/authorize' && (req.method === 'GET' || req.method === 'POST')) {
