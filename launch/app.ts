@@ -12,6 +12,7 @@ import { fhirRequesterFor, keepSessionFresh } from './session.ts';
 import { loadRuntimeConfig } from './runtime-config.ts';
 import { modelForEhr, selectEhrConfig } from '../src/smart/config.ts';
 import { configureModel } from './model-provider.ts';
+import { noteServices } from './note-services.ts';
 
 async function start(): Promise<void> {
   const redirectParams = new URLSearchParams(location.search);
@@ -33,7 +34,9 @@ async function start(): Promise<void> {
 
   const sidebar = document.createElement('curbside-sidebar');
   sidebar.context = context;
-  sidebar.fhir = fhirRequesterFor(client);
+  const requester = fhirRequesterFor(client);
+  sidebar.fhir = requester;
+  let openFiling: (() => Promise<void>) | undefined;
   // The model comes from the same EHR entry the launch used; the chart shows even if this fails.
   try {
     const config = await loadRuntimeConfig();
@@ -42,6 +45,15 @@ async function start(): Promise<void> {
       const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
       sidebar.insightProvider = model.provider;
       if (model.signIn) sidebar.modelSignIn = model.signIn;
+      // The audit trail listens before anything can be shown; filing follows once the sidebar is up.
+      const services = noteServices(client, { ...context, patientId: context.patientId }, ehr, requester);
+      services.auditEventsFrom(sidebar);
+      openFiling = () =>
+        services.openFiling().then(
+          (filing) => void (sidebar.noteFiling = filing),
+          // Without filing the composer still drafts; the attestation says the note can't be filed.
+          () => undefined,
+        );
     }
   } catch {
     // Without a readable configuration there are no suggestions; the chart summary still works.
@@ -50,6 +62,7 @@ async function start(): Promise<void> {
     performance.mark('curbside:chart-summary', { detail: event.detail.stats });
   });
   document.getElementById('launch-root')!.replaceChildren(sidebar);
+  void openFiling?.();
   keepSessionFresh(client, () => {
     // A failed background refresh is not fatal: fhirclient retries on the next 401, and the
     // sidebar reports a request that still fails.

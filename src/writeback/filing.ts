@@ -10,6 +10,7 @@ import { noteWriteFailedEvent, noteWriteUnconfirmedEvent, noteWrittenEvent, type
 import type { Attestation } from './attestation.ts';
 import { WriteLedger, type KeyValueStorage } from './ledger.ts';
 import type { NoteDraft } from './note.ts';
+import type { DraftStore } from './draft-store.ts';
 import { WriteProfileError, buildWrite, type PlannedWrite } from './profiles.ts';
 import { NoteWriter, type NoteWriterOptions, type WriteOutcome, type WriteProgress, type WriteTransport } from './writer.ts';
 
@@ -26,6 +27,19 @@ export interface Clinician {
   readonly fhirUser: string;
 }
 
+/**
+ * What the note widgets need to file a note: who attests, where the draft is kept, and the filing
+ * itself. `NoteFiling` is one; a developer embedding the widgets may bring their own.
+ */
+export interface NoteFilingService {
+  /** Undefined when the launch names no clinician (no fhirUser): nothing can be attested. */
+  readonly clinician: Clinician | undefined;
+  readonly drafts: DraftStore | undefined;
+  file(input: Pick<FileNoteInput, 'draft' | 'text' | 'attestation' | 'onProgress'>): Promise<WriteOutcome>;
+  /** Searches the chart for a write whose outcome is unknown; never re-posts. */
+  check(writeId: string): Promise<WriteOutcome | undefined>;
+}
+
 export interface NoteFilingOptions {
   readonly context: FilingContext;
   readonly profile: WriteProfile;
@@ -36,6 +50,8 @@ export interface NoteFilingOptions {
   readonly audit?: (event: AuditEvent) => void;
   /** Epic files preliminary notes unless the site configured final ones. */
   readonly epicDocStatus?: 'preliminary' | 'final';
+  readonly clinician?: Clinician;
+  readonly drafts?: DraftStore;
   readonly writer?: Pick<NoteWriterOptions, 'maxAttempts' | 'timeoutMs' | 'backoffMs' | 'maxRetryAfterMs' | 'sleep'>;
 }
 
@@ -50,7 +66,7 @@ export interface FileNoteInput {
   readonly signal?: AbortSignal;
 }
 
-export class NoteFiling {
+export class NoteFiling implements NoteFilingService {
   readonly #o: NoteFilingOptions;
   readonly #ledger: WriteLedger;
   /** What each write was, so a later settle can audit it with the right model and Provenance. */
@@ -67,6 +83,14 @@ export class NoteFiling {
     const { fhirBase, patientId, encounterId } = options.context;
     const ledger = await WriteLedger.open(options.storage, { fhirBase, patientId, ...(encounterId ? { encounterId } : {}) });
     return new NoteFiling(options, ledger);
+  }
+
+  get clinician(): Clinician | undefined {
+    return this.#o.clinician;
+  }
+
+  get drafts(): DraftStore | undefined {
+    return this.#o.drafts;
   }
 
   get profile(): WriteProfile {

@@ -203,3 +203,55 @@ declare global {
     'curbside-note-check': CurbsideNoteCheckEvent;
   }
 }
+
+// ─── Audit: what was disclosed to the model and what the clinician was shown ───────────────
+
+import type { ModelIdentity } from '../../src/insight/types.ts';
+import type { WriteOutcome } from '../../src/writeback/writer.ts';
+
+export interface ModelDisclosureDetail {
+  readonly task: 'differential' | 'evidence';
+  /** Size of the de-identified case sent, in tokens. */
+  readonly payloadTokens: number;
+  /** SHA-256 of exactly what was sent, so the record can be matched without holding the content. */
+  readonly payloadSha256: string;
+  readonly model: ModelIdentity;
+}
+
+/** The de-identified case is about to go to the model. Carries sizes and a hash, never content. */
+export class CurbsideModelDisclosureEvent extends CurbsideEvent<ModelDisclosureDetail> {
+  static readonly eventType = 'curbside-model-disclosure';
+  constructor(detail: ModelDisclosureDetail) {
+    super(CurbsideModelDisclosureEvent.eventType, detail);
+  }
+}
+
+export interface SuggestionsShownDetail {
+  readonly insightId: string;
+  readonly itemIds: readonly string[];
+  readonly model: ModelIdentity;
+}
+
+/** A set of model suggestions was put in front of the clinician. */
+export class CurbsideSuggestionsShownEvent extends CurbsideEvent<SuggestionsShownDetail> {
+  static readonly eventType = 'curbside-suggestions-shown';
+  constructor(detail: SuggestionsShownDetail) {
+    super(CurbsideSuggestionsShownEvent.eventType, detail);
+  }
+}
+
+/** Filing an attested note ended: written (with the server's id), failed, unconfirmed or needing a relaunch. */
+export class CurbsideNoteFiledEvent extends CurbsideEvent<{ outcome: WriteOutcome }> {
+  static readonly eventType = 'curbside-note-filed';
+  constructor(detail: { outcome: WriteOutcome }) {
+    super(CurbsideNoteFiledEvent.eventType, detail);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'curbside-model-disclosure': CurbsideModelDisclosureEvent;
+    'curbside-suggestions-shown': CurbsideSuggestionsShownEvent;
+    'curbside-note-filed': CurbsideNoteFiledEvent;
+  }
+}

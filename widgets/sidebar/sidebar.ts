@@ -16,6 +16,7 @@ import '../patient-banner/patient-banner.ts';
 import '../suggestions/suggestions.ts';
 import type { ModelSignIn } from '../suggestions/suggestions.ts';
 import type { InsightProvider } from '../../src/insight/types.ts';
+import type { NoteFilingService } from '../../src/writeback/filing.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 
 const NO_PATIENT_MESSAGE = "This launch has no patient in context. Open Curbside from a patient's chart.";
@@ -133,6 +134,10 @@ export class CurbsideSidebarElement extends LitElement {
   @property({ attribute: false })
   modelSignIn: ModelSignIn | undefined;
 
+  /** Files attested notes in the EHR; without it notes can be drafted but not filed. */
+  @property({ attribute: false })
+  noteFiling: NoteFilingService | undefined;
+
   /** Reads from the EHR's FHIR server. Provided to descendants as `fhirContext`. */
   @provide({ context: fhirContext })
   @property({ attribute: false })
@@ -216,6 +221,7 @@ export class CurbsideSidebarElement extends LitElement {
       .chart=${chart}
       .provider=${this.insightProvider}
       .signIn=${this.modelSignIn}
+      .filing=${this.noteFiling}
       @curbside-fact-select=${this.#onSuggestionFact}
     ></curbside-suggestions>`;
   }

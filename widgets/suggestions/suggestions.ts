@@ -8,8 +8,24 @@ import { SummaryFieldExtractor } from '../../src/insight/stream-text.ts';
 import { InsightError, type Insight, type InsightProvider } from '../../src/insight/types.ts';
 import { defineOnce } from '../shared/define.ts';
 import { tokens } from '../shared/tokens.styles.ts';
-import type { CurbsideSuggestionAcceptEvent, CurbsideSuggestionRejectEvent } from '../shared/events.ts';
+import {
+  CurbsideModelDisclosureEvent,
+  CurbsideNoteFiledEvent,
+  CurbsideSuggestionsShownEvent,
+  type CurbsideNoteAttestEvent,
+  type CurbsideNoteReviewEvent,
+  type CurbsideSuggestionAcceptEvent,
+  type CurbsideSuggestionRejectEvent,
+  type NoteAttestDetail,
+} from '../shared/events.ts';
+import { sha256Hex } from '../../src/writeback/encoding.ts';
+import type { NoteDecisions, NoteDraft } from '../../src/writeback/note.ts';
+import type { NoteFilingService } from '../../src/writeback/filing.ts';
+import type { WriteOutcome } from '../../src/writeback/writer.ts';
+import type { NoteWriteState } from '../attestation/attestation.ts';
 import '../differential/differential.ts';
+import '../note-composer/note-composer.ts';
+import '../attestation/attestation.ts';
 import '../evidence/evidence.ts';
 import '../payload-view/payload-view.ts';
 import '../about-ai/about-ai.ts';
@@ -41,10 +57,14 @@ function chartSettled(chart: PatientChart | undefined): chart is PatientChart {
  *
  * @fires curbside-suggestion-accept - Re-dispatched from `<curbside-differential>` after the decision is recorded.
  * @fires curbside-suggestion-reject - Likewise, with the override reason.
+ * @fires curbside-model-disclosure - Before the de-identified case goes to the model: its size and hash, never its content.
+ * @fires curbside-suggestions-shown - A differential was put in front of the clinician.
+ * @fires curbside-note-filed - Filing an attested note ended; `detail.outcome` says how.
  *
  * @csspart base - The section.
  * @csspart switch - The suggestions on/off button.
  * @csspart off-notice - What is said while suggestions are off.
+ * @csspart note - The note region: the composer, or the attestation while reviewing.
  *
  * @cssprop --curbside-color-accent - Switch accent.
  */
@@ -74,6 +94,10 @@ export class CurbsideSuggestionsElement extends LitElement {
     state: 'idle',
     answerText: '',
   };
+  /** The clinician's decisions with their reasons, for the note (accepted) and the audit trail (rejected). */
+  @state() private noteDecisions: NoteDecisions = { accepted: [], rejected: [] };
+  /** The draft under review, with the attestation once given and where filing it stands. */
+  @state() private review: { draft: NoteDraft; attested?: NoteAttestDetail; writeState: NoteWriteState } | undefined;
   /** The latest status line from the model while the differential is being prepared. */
   @state() private progress: string | undefined;
 
@@ -86,6 +110,9 @@ export class CurbsideSuggestionsElement extends LitElement {
   /** Present when the model needs the clinician to sign in. */
   @property({ attribute: false }) signIn: ModelSignIn | undefined;
 
+  /** Files attested notes; without it the note can be drafted but not filed. */
+  @property({ attribute: false }) filing: NoteFilingService | undefined;
+
   #evidenceAbort: AbortController | undefined;
   #preparedFor: { chart: PatientChart; prepared: SanitisedCase } | undefined;
 
@@ -94,9 +121,11 @@ export class CurbsideSuggestionsElement extends LitElement {
       if (!enabled || !provider || !chartSettled(chart)) return undefined;
       this.progress = 'Sending the de-identified case to the model';
       let received = 0;
+      const prepared = this.#prepared(chart);
+      await this.#announceDisclosure('differential', prepared, provider);
       const run = await runInsight(chart, { kind: 'differential' }, provider, {
         signal,
-        prepared: this.#prepared(chart),
+        prepared,
         onProgress: (p) => {
           if (p.kind === 'status') this.progress = p.message;
           else if (p.kind === 'text') this.progress = `Receiving the answer (${(received += p.delta.length).toLocaleString()} characters)`;
@@ -105,7 +134,17 @@ export class CurbsideSuggestionsElement extends LitElement {
       return run.insight;
     },
     args: () => [this.chart, this.provider, this.enabled] as const,
+    onComplete: (insight) => {
+      if (insight) this.dispatchEvent(new CurbsideSuggestionsShownEvent({ insightId: insight.id, itemIds: insight.differential.map((d) => d.id), model: insight.model }));
+    },
   });
+
+  async #announceDisclosure(task: 'differential' | 'evidence', prepared: SanitisedCase, provider: InsightProvider): Promise<void> {
+    const payload = describePayload(prepared);
+    this.dispatchEvent(
+      new CurbsideModelDisclosureEvent({ task, payloadTokens: payload.tokens.payload, payloadSha256: await sha256Hex(payload.json), model: provider.identity }),
+    );
+  }
 
   #prepared(chart: PatientChart): SanitisedCase {
     if (this.#preparedFor?.chart !== chart) this.#preparedFor = { chart, prepared: prepareCase(chart) };
@@ -116,6 +155,8 @@ export class CurbsideSuggestionsElement extends LitElement {
     // A new patient's chart starts with no decisions and no answer.
     if (changed.has('chart') && changed.get('chart') !== undefined && (changed.get('chart') as PatientChart | undefined)?.patient?.reference !== this.chart?.patient?.reference) {
       this.decisions = new Map();
+      this.noteDecisions = { accepted: [], rejected: [] };
+      this.review = undefined;
       this.#stopEvidence();
       this.evidence = { state: 'idle', answerText: '' };
     }
@@ -138,11 +179,84 @@ export class CurbsideSuggestionsElement extends LitElement {
   };
 
   #onAccept = (event: CurbsideSuggestionAcceptEvent): void => {
-    this.decisions = new Map(this.decisions).set(event.detail.itemId, 'accepted');
+    const { itemId } = event.detail;
+    this.decisions = new Map(this.decisions).set(itemId, 'accepted');
+    this.noteDecisions = {
+      accepted: [...this.noteDecisions.accepted.filter((d) => d.itemId !== itemId), { itemId }],
+      rejected: this.noteDecisions.rejected.filter((d) => d.itemId !== itemId),
+    };
   };
 
   #onReject = (event: CurbsideSuggestionRejectEvent): void => {
-    this.decisions = new Map(this.decisions).set(event.detail.itemId, 'rejected');
+    const { itemId, reason, comment } = event.detail;
+    this.decisions = new Map(this.decisions).set(itemId, 'rejected');
+    this.noteDecisions = {
+      accepted: this.noteDecisions.accepted.filter((d) => d.itemId !== itemId),
+      rejected: [...this.noteDecisions.rejected.filter((d) => d.itemId !== itemId), { itemId, reason, ...(comment ? { comment } : {}) }],
+    };
+  };
+
+  #onReview = (event: CurbsideNoteReviewEvent): void => {
+    this.review = { draft: event.detail.draft, writeState: { status: 'idle' } };
+  };
+
+  #onEdit = (): void => {
+    // Back to the composer; a note being filed or filed stays on screen until it settles.
+    if (this.review && (this.review.writeState.status === 'idle' || this.review.writeState.status === 'failed')) this.review = undefined;
+  };
+
+  #onAttest = (event: CurbsideNoteAttestEvent): void => {
+    if (!this.review) return;
+    this.review = { ...this.review, attested: event.detail };
+    void this.#file();
+  };
+
+  async #file(): Promise<void> {
+    const review = this.review;
+    const attested = review?.attested;
+    if (!review || !attested) return;
+    if (!this.filing) {
+      this.review = { ...review, writeState: { status: 'failed', message: 'This page cannot file notes in the EHR. Your draft is kept.' } };
+      return;
+    }
+    this.review = { ...review, writeState: { status: 'sending' } };
+    let outcome: WriteOutcome;
+    try {
+      outcome = await this.filing.file({
+        draft: attested.draft,
+        text: attested.text,
+        attestation: attested.attestation,
+        onProgress: (p) => {
+          if (this.review?.attested === attested && p.kind !== 'sending') {
+            const message = p.kind === 'checking' ? 'Checking the chart for the note…' : `The EHR asked Curbside to wait; trying again in ${Math.ceil(p.ms / 1000)} s…`;
+            this.review = { ...this.review, writeState: { status: 'sending', message } };
+          }
+        },
+      });
+    } catch {
+      outcome = { status: 'unconfirmed', writeId: attested.attestation.writeId, message: 'Filing stopped before the EHR answered. Check the chart before filing again.', attempts: 0 };
+    }
+    this.#settled(outcome);
+  }
+
+  #settled(outcome: WriteOutcome): void {
+    if (!this.review) return;
+    this.review = { ...this.review, writeState: writeStateFor(outcome) };
+    // Only a note proven in the chart ends the draft.
+    if (outcome.status === 'confirmed') this.filing?.drafts?.clear();
+    this.dispatchEvent(new CurbsideNoteFiledEvent({ outcome }));
+  }
+
+  #onFileRetry = (): void => {
+    void this.#file();
+  };
+
+  #onCheck = async (): Promise<void> => {
+    const writeId = this.review?.attested?.attestation.writeId;
+    if (!writeId || !this.filing) return;
+    this.review = { ...this.review!, writeState: { status: 'sending', message: 'Checking the chart for the note…' } };
+    const outcome = await this.filing.check(writeId).catch(() => undefined);
+    this.#settled(outcome ?? { status: 'unconfirmed', writeId, message: 'The chart could not be checked. Try again in a moment.', attempts: 0 });
   };
 
   #onRetry = (): void => {
@@ -174,9 +288,11 @@ export class CurbsideSuggestionsElement extends LitElement {
     const extractor = new SummaryFieldExtractor();
     this.evidence = { state: 'streaming', answerText: '' };
     try {
+      const prepared = this.#prepared(chart);
+      await this.#announceDisclosure('evidence', prepared, provider);
       const run = await runInsight(chart, { kind: 'evidence', question: event.detail.question }, provider, {
         signal: abort.signal,
-        prepared: this.#prepared(chart),
+        prepared,
         onProgress: (progress) => {
           if (abort.signal.aborted) return;
           if (progress.kind === 'text') {
@@ -243,7 +359,7 @@ export class CurbsideSuggestionsElement extends LitElement {
       },
     });
     return html`
-      ${differential}
+      ${differential} ${this.#renderNote(this.#differential.value)}
       <curbside-evidence
         heading-level="3"
         .retraction=${this.evidence.retraction}
@@ -262,6 +378,49 @@ export class CurbsideSuggestionsElement extends LitElement {
           </details>`
         : nothing}
     `;
+  }
+
+  /** The note: composed from accepted suggestions, then reviewed and attested, then filed. */
+  #renderNote(insight: Insight | undefined): unknown {
+    const review = this.review;
+    const clinician = this.filing?.clinician;
+    if (review) {
+      return html`<div part="note" class="note">
+        <curbside-attestation
+          heading-level="3"
+          .draft=${review.draft}
+          .clinician=${clinician}
+          .writeState=${review.writeState}
+          @curbside-note-attest=${this.#onAttest}
+          @curbside-note-edit=${this.#onEdit}
+          @curbside-note-retry=${this.#onFileRetry}
+          @curbside-note-check=${this.#onCheck}
+        ></curbside-attestation>
+      </div>`;
+    }
+    if (!insight) return nothing;
+    return html`<div part="note" class="note">
+      <curbside-note-composer
+        heading-level="3"
+        .insight=${insight}
+        .decisions=${this.noteDecisions}
+        .store=${this.filing?.drafts}
+        @curbside-note-review=${this.#onReview}
+      ></curbside-note-composer>
+    </div>`;
+  }
+}
+
+function writeStateFor(outcome: WriteOutcome): NoteWriteState {
+  switch (outcome.status) {
+    case 'confirmed':
+      return { status: 'confirmed', resourceId: outcome.resourceId };
+    case 'failed':
+      return { status: 'failed', message: outcome.message };
+    case 'unconfirmed':
+      return { status: 'unconfirmed', message: outcome.message };
+    case 'needs-relaunch':
+      return { status: 'needs-relaunch', message: outcome.message };
   }
 }
 
