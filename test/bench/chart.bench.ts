@@ -1,105 +1,43 @@
 /**
- * Chart benchmark: from the access token to `<curbside-chart-summary>` fully rendered, in real
- * Chromium against the sandbox, beside a naive loader measured in the same page with the same
- * token: one request chain per resource type, sequentially, following every `next` link at the
- * server's default page size — what `client.request(url, { pageLimit: 0 })` per type does.
+ * The baseline: a naive chart loader run in the same launches as Curbside, with the same token and
+ * the same added latency: one request chain per resource type, sequentially, following every
+ * `next` link at the server's default page size — what `client.request(url, { pageLimit: 0 })`
+ * per type does. Each run launches Curbside as the launch bench does, lets it finish (chart and
+ * differential, so nothing shares the connection pool), then runs the naive loader in the sidebar
+ * frame. Its click → banner and click → chart are that launch's click → token plus the naive
+ * loader's own time to the Patient read and to its last page; Curbside's token → chart summary
+ * from the same launches gives the speed-up.
  */
-import type { Frame, Page, Request } from 'playwright-core';
 import type { Sandbox, SandboxPatient } from '../../launch/sandbox/server.ts';
 import type { TestBrowser } from '../support/browser.ts';
+import { timingsOf } from './critical-path.ts';
+import { bytesOf, clickPatient, fhirReads, setLatency, waitForMilestones } from './launch.bench.ts';
+import { stat, type Stat } from './stats.ts';
 
-export interface ChartBenchRow {
-  loader: 'curbside' | 'naive';
+export interface NaiveBenchRow {
   patient: string;
+  patientKey: string;
   latencyMs: number;
-  runs: number;
-  medianMs: number;
-  minMs: number;
-  maxMs: number;
-  /** Sequential round trips on the critical path. */
-  criticalPath: number;
-  requests: number;
-  bytes: number;
-  heapMb: number;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-interface Launched {
-  page: Page;
-  frame: Frame;
-  fhirRequests: Request[];
-}
-
-async function launchInShell(sandbox: Sandbox, chromium: TestBrowser, patient: SandboxPatient): Promise<Launched> {
-  const context = await chromium.browser.newContext();
-  const page = await context.newPage();
-  const fhirRequests: Request[] = [];
-  page.on('requestfinished', (request) => {
-    if (request.url().startsWith(sandbox.fhirBase) && request.method() !== 'OPTIONS') fhirRequests.push(request);
-  });
-  await page.goto(`${sandbox.ehrOrigin}/`);
-  await page.click(`button[data-patient-id="${patient.id}"]`);
-  const handle = await page.waitForSelector('#curbside-frame:not([hidden])');
-  const frame = (await handle.contentFrame())!;
-  return { page, frame, fhirRequests };
-}
-
-async function bytesOf(requests: readonly Request[]): Promise<number> {
-  let total = 0;
-  for (const r of requests) {
-    const sizes = await r.sizes();
-    total += sizes.responseBodySize + sizes.responseHeadersSize + sizes.requestHeadersSize + sizes.requestBodySize;
-  }
-  return total;
-}
-
-async function heapMb(frame: Frame): Promise<number> {
-  const bytes = await frame.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-  return Math.round((bytes / 1048576) * 10) / 10;
-}
-
-export async function benchCurbsideChart(sandbox: Sandbox, chromium: TestBrowser, patient: SandboxPatient, latencyMs: number, runs: number): Promise<ChartBenchRow> {
-  sandbox.settings.latencyMs = latencyMs;
-  const times: number[] = [];
-  const depths: number[] = [];
-  const requests: number[] = [];
-  const bytes: number[] = [];
-  const heaps: number[] = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      const { page, frame, fhirRequests } = await launchInShell(sandbox, chromium, patient);
-      await frame.waitForFunction(() => performance.getEntriesByName('curbside:chart-summary').length > 0, undefined, { timeout: 120_000 });
-      const { elapsed, depth } = await frame.evaluate(() => {
-        const token = performance.getEntriesByName('curbside:token')[0]!;
-        const done = performance.getEntriesByName('curbside:chart-summary')[0] as PerformanceMark;
-        const detail = done.detail as { criticalPathDepth?: number } | null;
-        return { elapsed: done.startTime - token.startTime, depth: detail?.criticalPathDepth ?? -1 };
-      });
-      // Requests made after the token: everything but the launch's own discovery.
-      const tokenAt = await frame.evaluate(() => performance.timeOrigin + performance.getEntriesByName('curbside:token')[0]!.startTime);
-      const afterToken = fhirRequests.filter((r) => r.timing().startTime >= tokenAt - 1);
-      times.push(elapsed);
-      depths.push(depth);
-      requests.push(afterToken.length);
-      bytes.push(await bytesOf(afterToken));
-      heaps.push(await heapMb(frame));
-      await page.context().close();
-    }
-  } finally {
-    sandbox.settings.latencyMs = 0;
-  }
-  return row('curbside', patient, latencyMs, times, median(depths), median(requests), median(bytes), median(heaps));
+  /** Click → token of the launch, plus the naive loader's time to its Patient read. */
+  banner: Stat;
+  /** Click → token of the launch, plus the naive loader's whole time. */
+  chart: Stat;
+  /** Token → last page read: the naive loader alone. */
+  tokenToChart: Stat;
+  /** Curbside's token → chart summary in the same launches. */
+  curbsideTokenToChart: Stat;
+  /** Naive time / Curbside time, per launch. */
+  speedup: Stat;
+  /** Every naive request waits for the one before it. */
+  roundTrips: Stat;
+  bytes: Stat;
+  heapMb: Stat;
 }
 
 /**
- * The naive loader, as page-side source: tsx's transform would wrap named functions in a helper
- * the page doesn't have. It reads the session's token where fhirclient keeps it (the app never
- * exposes it), then requests each type in turn and follows every `next` link before the next type.
+ * Page-side source (tsx would wrap named functions in a helper the page doesn't have). It reads
+ * the session's token where fhirclient keeps it (the app never exposes it), then requests each
+ * type in turn and follows every `next` link before the next type.
  */
 const NAIVE_LOADER = `async ({ fhirBase, patientId, encounterId }) => {
   let token = '';
@@ -115,65 +53,63 @@ const NAIVE_LOADER = `async ({ fhirBase, patientId, encounterId }) => {
   }
   const started = performance.now();
   await get(fhirBase + '/Patient/' + patientId);
+  const patientRead = performance.now() - started;
   if (encounterId) await get(fhirBase + '/Encounter/' + encounterId);
-  let searches = 0;
+  let requests = encounterId ? 2 : 1;
   for (const type of ['Condition', 'Observation', 'MedicationRequest', 'AllergyIntolerance', 'DocumentReference', 'DiagnosticReport']) {
     let url = fhirBase + '/' + type + '?patient=' + patientId;
     while (url) {
       const bundle = await get(url);
-      searches++;
+      requests++;
       const next = (bundle.link || []).find((l) => l.relation === 'next');
       url = next ? next.url : undefined;
     }
   }
-  return { elapsed: performance.now() - started, searches };
+  return { startedAt: performance.timeOrigin + started, patientRead, elapsed: performance.now() - started, requests };
 }`;
 
-export async function benchNaiveChart(sandbox: Sandbox, chromium: TestBrowser, patient: SandboxPatient, latencyMs: number, runs: number): Promise<ChartBenchRow> {
-  const times: number[] = [];
-  const requests: number[] = [];
-  const bytes: number[] = [];
-  const heaps: number[] = [];
+export async function benchNaiveChart(sandbox: Sandbox, chromium: TestBrowser, patient: SandboxPatient, latencyMs: number, runs: number): Promise<NaiveBenchRow> {
+  const samples = { banner: [] as number[], chart: [] as number[], naive: [] as number[], curbside: [] as number[], speedup: [] as number[], trips: [] as number[], bytes: [] as number[], heap: [] as number[] };
+  setLatency(sandbox, latencyMs);
   try {
     for (let i = 0; i < runs; i++) {
-      const { page, frame, fhirRequests } = await launchInShell(sandbox, chromium, patient);
-      await frame.waitForFunction(() => performance.getEntriesByName('curbside:token').length > 0, undefined, { timeout: 60_000 });
-      // Let Curbside's own loading finish so it doesn't share the connection pool with the baseline.
-      await frame.waitForFunction(() => performance.getEntriesByName('curbside:chart-summary').length > 0, undefined, { timeout: 120_000 });
-      sandbox.settings.latencyMs = latencyMs;
-      const before = fhirRequests.length;
-      const args = JSON.stringify({ fhirBase: sandbox.fhirBase, patientId: patient.id, encounterId: patient.encounterId ?? null });
-      const result = (await frame.evaluate(`(${NAIVE_LOADER})(${args})`)) as {
-        elapsed: number;
-        searches: number;
-      };
-      sandbox.settings.latencyMs = 0;
-      const mine = fhirRequests.slice(before);
-      times.push(result.elapsed);
-      requests.push(mine.length);
-      bytes.push(await bytesOf(mine));
-      heaps.push(await heapMb(frame));
-      await page.context().close();
+      const { page, frame, finished, clickAt } = await clickPatient(sandbox, chromium, patient);
+      try {
+        const m = await waitForMilestones(frame);
+        if (m.tokenAt === undefined || m.chart === undefined) throw new Error('Curbside did not reach its chart summary');
+        const args = JSON.stringify({ fhirBase: sandbox.fhirBase, patientId: patient.id, encounterId: patient.encounterId ?? null });
+        const result = (await frame.evaluate(`(${NAIVE_LOADER})(${args})`)) as { startedAt: number; patientRead: number; elapsed: number; requests: number };
+        const launch = m.tokenAt - clickAt;
+        const curbside = m.chart - m.tokenAt;
+        samples.banner.push(launch + result.patientRead);
+        samples.chart.push(launch + result.elapsed);
+        samples.naive.push(result.elapsed);
+        samples.curbside.push(curbside);
+        samples.speedup.push(result.elapsed / curbside);
+        samples.trips.push(result.requests);
+        // Let the last requestfinished events arrive before counting bytes.
+        await page.waitForTimeout(100);
+        const mine = fhirReads(await timingsOf([frame]), sandbox.fhirBase, result.startedAt, Number.POSITIVE_INFINITY);
+        samples.bytes.push(await bytesOf(mine, finished.slice().reverse()));
+        samples.heap.push(((await frame.evaluate('performance.memory ? performance.memory.usedJSHeapSize : 0')) as number) / 1048576);
+      } finally {
+        await page.context().close();
+      }
     }
   } finally {
-    sandbox.settings.latencyMs = 0;
+    setLatency(sandbox, 0);
   }
-  // Every naive request waits for the one before it.
-  return row('naive', patient, latencyMs, times, median(requests), median(requests), median(bytes), median(heaps));
-}
-
-function row(loader: ChartBenchRow['loader'], patient: SandboxPatient, latencyMs: number, times: number[], criticalPath: number, requests: number, bytes: number, heap: number): ChartBenchRow {
   return {
-    loader,
     patient: patient.scenario,
+    patientKey: patient.key,
     latencyMs,
-    runs: times.length,
-    medianMs: Math.round(median(times)),
-    minMs: Math.round(Math.min(...times)),
-    maxMs: Math.round(Math.max(...times)),
-    criticalPath,
-    requests,
-    bytes,
-    heapMb: heap,
+    banner: stat(samples.banner),
+    chart: stat(samples.chart),
+    tokenToChart: stat(samples.naive),
+    curbsideTokenToChart: stat(samples.curbside),
+    speedup: stat(samples.speedup, 1),
+    roundTrips: stat(samples.trips),
+    bytes: stat(samples.bytes),
+    heapMb: stat(samples.heap, 1),
   };
 }

@@ -11,19 +11,21 @@ import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import type { Browser } from 'playwright-core';
 import { PROJECT_ROOT } from '../../launch/sandbox/server.ts';
-import { median } from './chart.bench.ts';
+import { stat, type Stat } from './stats.ts';
 
 export interface StreamingBenchRow {
   tokens: number;
-  runs: number;
-  streamedMs: number;
-  finalMs: number;
+  /** Main-thread time, ms: the whole stream rendered as it arrives, and the answer rendered once. */
+  streamed: Stat;
+  final: Stat;
   /** Main-thread time of the token arrival loop alone, with nothing rendered. */
-  arrivalOnlyMs: number;
-  ratio: number;
-  /** (streamed − arrival alone) / one render: the work the view adds while streaming. */
-  renderRatio: number;
-  longestTaskMs: number | '< 50';
+  arrivalOnly: Stat;
+  /** Streamed / one render, per run. */
+  ratio: Stat;
+  /** (streamed − arrival alone) / one render, per run: the work the view adds while streaming. */
+  renderRatio: Stat;
+  /** Longest task while streaming, per run; 0 when no task reached 50 ms (the long-task threshold). */
+  longestTask: Stat;
 }
 
 /** About 4,000 tokens of the markdown a model writes: headings, lists, emphasis, code, a table. */
@@ -64,7 +66,7 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
   const streamed: number[] = [];
   const finals: number[] = [];
   const arrivals: number[] = [];
-  let longestTask = 0;
+  const longest: number[] = [];
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -86,23 +88,26 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
       await page.evaluate(`window.benchArrivalOnly(${JSON.stringify(tokens)}, 4)`);
       arrivals.push((await taskDuration(session)) - before);
       // Long tasks only count while streaming: a one-shot render is the baseline, not the budget.
-      longestTask = Math.max(longestTask, ...s.longTasks);
+      longest.push(Math.max(0, ...s.longTasks));
     }
     await context.close();
   } finally {
     server.close();
     rmSync(outDir, { recursive: true, force: true });
   }
-  const streamedMs = median(streamed);
-  const finalMs = median(finals);
   return {
     tokens: tokens.length,
-    runs,
-    streamedMs: Math.round(streamedMs),
-    finalMs: Math.round(finalMs),
-    arrivalOnlyMs: Math.round(median(arrivals)),
-    ratio: Math.round((streamedMs / finalMs) * 10) / 10,
-    renderRatio: Math.round(((streamedMs - median(arrivals)) / finalMs) * 10) / 10,
-    longestTaskMs: longestTask > 0 ? Math.round(longestTask) : '< 50',
+    streamed: stat(streamed),
+    final: stat(finals),
+    arrivalOnly: stat(arrivals),
+    ratio: stat(
+      streamed.map((ms, i) => ms / finals[i]!),
+      1,
+    ),
+    renderRatio: stat(
+      streamed.map((ms, i) => (ms - arrivals[i]!) / finals[i]!),
+      1,
+    ),
+    longestTask: stat(longest),
   };
 }
