@@ -9,7 +9,7 @@ import '../widgets/index.ts';
 import { buildCaseSummary, describePayload } from '../src/privacy/index.ts';
 import { createReferenceEngineProvider } from '../src/insight/reference-engine/engine.ts';
 import type { ManifestElement, ManifestItem } from '../scripts/custom-elements.ts';
-import { banner, chart, egfr, insight, launchContext, memoryFhir, model } from './docs/samples.ts';
+import { banner, chart, clinician, decisions, egfr, insight, launchContext, memoryFhir, model, noteDraft } from './docs/samples.ts';
 
 const elements: readonly ManifestElement[] = manifestElements;
 
@@ -36,6 +36,9 @@ const EXAMPLES: Record<string, () => TemplateResult> = {
     ></curbside-about-ai>`,
   'curbside-payload-view': () => html`<curbside-payload-view .payload=${describePayload(buildCaseSummary(chart))}></curbside-payload-view>`,
   'curbside-suggestions': () => html`<curbside-suggestions .chart=${chart} .provider=${createReferenceEngineProvider()}></curbside-suggestions>`,
+  // No draft store: the example starts fresh on every visit instead of restoring an earlier try.
+  'curbside-note-composer': () => html`<curbside-note-composer .insight=${insight} .decisions=${decisions}></curbside-note-composer>`,
+  'curbside-attestation': () => html`<curbside-attestation .draft=${noteDraft} .clinician=${clinician}></curbside-attestation>`,
   'curbside-sidebar': () =>
     html`<curbside-sidebar .context=${launchContext} .fhir=${memoryFhir} .insightProvider=${createReferenceEngineProvider()}></curbside-sidebar>`,
 };

@@ -6,6 +6,8 @@ import type { BannerFacts, ObservationSeries, PatientChart, SeriesPoint } from '
 import type { ChartSectionName, ChartSectionState } from '../../src/chart/types.ts';
 import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
 import type { Insight, ModelIdentity } from '../../src/insight/types.ts';
+import { composeNoteDraft, confirmSection, unreviewedSections, type NoteDecisions, type NoteDraft } from '../../src/writeback/note.ts';
+import type { AttestingClinician } from '../../widgets/attestation/attestation.ts';
 
 const READY: ChartSectionState = { status: 'ready', skipped: 0, truncated: false };
 const SECTIONS: readonly ChartSectionName[] = ['patient', 'encounter', 'problems', 'vitals', 'labs', 'medications', 'allergies', 'notes', 'reports'];
@@ -95,6 +97,20 @@ export const insight: Insight = {
     },
   ],
 };
+
+/** The clinician accepted the first suggestion of `insight` and has not ruled on the second. */
+export const decisions: NoteDecisions = { accepted: [{ itemId: 'dkd' }], rejected: [] };
+
+/**
+ * The note drafted from `decisions`, with every AI-drafted section already confirmed as the
+ * composer would leave it, so the attestation example can be attested rather than sent back.
+ */
+export const noteDraft: NoteDraft = (() => {
+  const draft = composeNoteDraft({ insight, decisions, noteType: '11506-3', clinicianText: 'Seen today; feels well, no new symptoms.' });
+  return unreviewedSections(draft).reduce((reviewed, section) => confirmSection(reviewed, section.id), draft);
+})();
+
+export const clinician: AttestingClinician = { name: 'Dr. Alex Example', fhirUser: 'Practitioner/example' };
 
 export const launchContext: LaunchContext = {
   fhirBase: 'https://ehr.example.org/fhir/r4',
