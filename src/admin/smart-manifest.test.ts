@@ -40,7 +40,8 @@ test('scopes are minimal: read-only where the app only reads, create only where 
   for (const raw of scopes) {
     const scope = parseResourceScope(raw);
     if (!scope) continue;
-    const writes = ['DocumentReference', 'Provenance', 'AuditEvent'];
+    // Device: the model is filed as a Device (conditional create, hence search) beside the note's Provenance.
+    const writes = ['DocumentReference', 'Provenance', 'AuditEvent', 'Device'];
     if (scope.permissions.has('c')) assert.ok(writes.includes(scope.resourceType), `${raw} creates`);
     assert.ok(!scope.permissions.has('u') && !scope.permissions.has('d'), `${raw} updates or deletes`);
   }

@@ -37,7 +37,8 @@ test('a full token response becomes a launch context', () => {
     fhirBase: 'http://localhost:4000/fhir',
     patientId: 'p1',
     encounterId: 'e1',
-    fhirUser: 'http://localhost:4000/fhir/Practitioner/dr1',
+    // On the launch's own server the reference is made relative.
+    fhirUser: 'Practitioner/dr1',
     needPatientBanner: true,
     smartStyleUrl: 'http://localhost:4000/ehr/style.json',
     grantedScopes: ['launch', 'openid', 'fhirUser', 'patient/Patient.rs'],

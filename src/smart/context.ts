@@ -56,7 +56,10 @@ export function fhirUserFromIdToken(idToken: string | undefined): string | undef
 
 export function parseLaunchContext(tokenResponse: Record<string, unknown>, fhirBase: string): LaunchContext {
   const scope = optionalString(tokenResponse.scope, 'scope') ?? '';
-  const fhirUser = optionalString(tokenResponse.fhirUser, 'fhirUser') ?? fhirUserFromIdToken(optionalString(tokenResponse.id_token, 'id_token'));
+  const claimedUser = optionalString(tokenResponse.fhirUser, 'fhirUser') ?? fhirUserFromIdToken(optionalString(tokenResponse.id_token, 'id_token'));
+  // On the launch's own FHIR server the reference is kept relative, as a note's author and a Provenance agent expect.
+  const base = `${fhirBase.replace(/\/+$/, '')}/`;
+  const fhirUser = claimedUser?.startsWith(base) ? claimedUser.slice(base.length) : claimedUser;
   const context: LaunchContext = {
     fhirBase: fhirBase.replace(/\/+$/, ''),
     needPatientBanner: parseSmartBoolean(tokenResponse.need_patient_banner),
