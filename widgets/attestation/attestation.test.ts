@@ -255,6 +255,20 @@ describe('<curbside-attestation>', () => {
     expect((await oneEvent(el, 'curbside-note-check')).detail).to.deep.equal({});
   });
 
+  it('moves focus to the filing status when "Try again" or "Check again" goes away, not to the page', async () => {
+    const el = await show();
+    await attestShown(el);
+    for (const [status, button] of [['failed', 'retry-button'], ['unconfirmed', 'check-button']] as const) {
+      el.writeState = { status, message: 'The EHR did not file it.' };
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement).to.equal($(el, `[part~="${button}"]`));
+      el.writeState = { status: 'sending' };
+      await el.updateComplete;
+      expect($(el, `[part~="${button}"]`)).to.equal(null);
+      expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="status"]'));
+    }
+  });
+
   it('will not attest again while an earlier filing is unconfirmed or the session has expired, even after a reload', async () => {
     const el = await show({ writeState: { status: 'unconfirmed' } });
     await check(el);

@@ -124,6 +124,8 @@ export class CurbsideAttestationElement extends LitElement {
       // Focus follows the one thing there is to do next, so a keyboard user is not left on a button that went away.
       if (this.writeState.status === 'failed') this.#focusAfterRender = 'retry';
       else if (this.writeState.status === 'unconfirmed') this.#focusAfterRender = 'check';
+      // Try again and Check again vanish once filing resumes; focus goes to its outcome, not to the page.
+      else if (['retry', 'check'].includes(this.shadowRoot?.activeElement?.id ?? '')) this.#focusAfterRender = 'write-status';
     }
   }
 
