@@ -165,6 +165,7 @@ function brotliSize(buffer: Buffer): number {
   return brotliCompressSync(buffer, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buffer.length } }).length;
 }
 
+/** `distDir`: a build of the app; its `index.html` is the sidebar page. */
 export function benchBundle(distDir = join(PROJECT_ROOT, 'dist')): BundleReport {
   const html = readFileSync(join(distDir, 'index.html'), 'utf8');
   const attribute = (tag: string, name: string): string | undefined => new RegExp(`\\b${name}="([^"]+)"`).exec(tag)?.[1];

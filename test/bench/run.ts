@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the performance report. Builds nothing itself (`npm run bench` builds first via
- * its npm script) and prints one table — launch milestones, the naive-loader baseline, bundle,
+ * `npm run bench`: the performance report. Builds the app into a private directory (dist/ is
+ * shared: a rebuild there mid-run would pull files from under the sandbox) and prints one table — launch milestones, the naive-loader baseline, bundle,
  * streaming render and model payload — with every budget marked PASS or MISS, then where the time
  * and bytes go. `--json <file>` also writes every figure. Exits 1 when a budget is missed or a
  * section fails, after printing and writing everything.
@@ -9,12 +9,13 @@
  *                makes hundreds of sequential requests a run, so it does at most 3)
  *   --only a,b   sections: launch, chart (the naive baseline), bundle, streaming, payload
  */
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SandboxPatient } from '../../launch/sandbox/server.ts';
+import { build } from 'vite';
+import { PROJECT_ROOT, startSandbox, type SandboxPatient } from '../../launch/sandbox/server.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { startTestSandbox } from '../support/sandbox.ts';
 import { benchBundle } from './bundle.bench.ts';
 import { benchNaiveChart } from './chart.bench.ts';
 import { benchLaunch } from './launch.bench.ts';
@@ -48,8 +49,15 @@ async function section(name: string, body: () => Promise<void>): Promise<void> {
   }
 }
 
+const needsApp = only.has('launch') || only.has('chart') || only.has('bundle');
+const appDir = mkdtempSync(join(tmpdir(), 'curbside-bench-app-'));
+if (needsApp) {
+  process.stderr.write('bench: building the app…\n');
+  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: appDir, emptyOutDir: true } });
+}
+
 await section('bundle', async () => {
-  data.bundle = benchBundle();
+  data.bundle = benchBundle(appDir);
 });
 // In process and before the sandbox starts, so two 20,000-observation cohorts never share the heap.
 await section('payload', async () => {
@@ -57,7 +65,7 @@ await section('payload', async () => {
 });
 
 if (only.has('launch') || only.has('chart') || only.has('streaming')) {
-  const sandbox = await startTestSandbox({ largePatientObservations: LARGE_OBSERVATIONS });
+  const sandbox = await startSandbox({ appDir, quiet: true, largePatientObservations: LARGE_OBSERVATIONS });
   const chromium = await launchBrowser(['--enable-precise-memory-info']);
   chromiumVersion = chromium.browser.version();
   try {
@@ -68,7 +76,7 @@ if (only.has('launch') || only.has('chart') || only.has('streaming')) {
     if (large) {
       data.roles[large.key] = '20k obs';
       data.largeKey = large.key;
-    } else {
+    } else if (only.has('launch') || only.has('chart')) {
       data.errors.push({ section: 'launch', message: 'The sandbox has no 20,000-observation patient (key large-history).' });
     }
     await section('launch', async () => {
@@ -87,6 +95,7 @@ if (only.has('launch') || only.has('chart') || only.has('streaming')) {
     await sandbox.close();
   }
 }
+rmSync(appDir, { recursive: true, force: true });
 
 const { rows, budgets } = buildReport(data);
 const roles = Object.entries(data.roles).map(([key, role]) => `${role} = ${key}`);
