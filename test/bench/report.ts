@@ -169,13 +169,31 @@ export function buildReport(data: BenchData): { rows: Row[]; budgets: Budget[] }
     });
   }
 
+  // One budget for all patients, as the issue states it; each patient's row still says PASS or MISS.
   for (const p of data.payload) {
-    once(
-      'Payload',
-      `${payloadLabel(p)}: case summary vs raw FHIR read, tokens`,
-      `${thousands(p.payloadTokens)} vs ${thousands(p.rawReadTokens)} (${times(p.ratio)})`,
-      { limit: `≥ ${BUDGETS.payloadRatio}× smaller`, pass: p.ratio >= BUDGETS.payloadRatio },
-    );
+    const pass = p.ratio >= BUDGETS.payloadRatio;
+    rows.push({
+      section: 'Payload',
+      measure: `${payloadLabel(p)}: case summary vs raw FHIR read, tokens`,
+      median: `${thousands(p.payloadTokens)} vs ${thousands(p.rawReadTokens)} (${times(p.ratio)})`,
+      min: '–',
+      max: '–',
+      runs: '1',
+      budget: `≥ ${BUDGETS.payloadRatio}× smaller`,
+      result: pass ? 'PASS' : 'MISS',
+    });
+  }
+  if (data.payload.length > 0) {
+    const under = data.payload.filter((p) => p.ratio < BUDGETS.payloadRatio).sort((a, b) => a.ratio - b.ratio);
+    budgets.push({
+      name: `Payload · case summary vs raw FHIR read, every patient`,
+      limit: `≥ ${BUDGETS.payloadRatio}× smaller`,
+      measured:
+        under.length === 0
+          ? `all ${data.payload.length} patients`
+          : `${under.length} of ${data.payload.length} patients under, from ${times(under[0]!.ratio)} (${payloadLabel(under[0]!)}) to ${times(under.at(-1)!.ratio)} (${payloadLabel(under.at(-1)!)})`,
+      pass: under.length === 0,
+    });
   }
   if (data.payload.length > 0) {
     const over = data.payload.filter((p) => !p.withinBudget);

@@ -129,6 +129,15 @@ if (data.bundle) {
   console.log(`  Initial sidebar JS by origin (minified bytes, share of ${kb(initial)}):`);
   for (const o of data.bundle.initialByOrigin.slice(0, 12)) console.log(`    ${o.name.padEnd(28)} ${kb(o.bytes).padStart(9)}  ${((o.bytes / initial) * 100).toFixed(0).padStart(3)}%`);
   console.log(`  @azure/msal-browser is in ${data.bundle.msalChunks.join(', ') || 'no chunk'}${data.bundle.msalInitial ? ', in the initial load' : ', all lazy'}`);
+  const lazy = data.bundle.chunks.filter((c) => c.load === 'lazy');
+  const msal = lazy.filter((c) => c.msal);
+  console.log(
+    `  Of ${kb(data.bundle.total.gzip)} gzip in all: initial ${kb(data.bundle.initial.gzip)}, MSAL ${kb(msal.reduce((n, c) => n + c.gzip, 0))} (${msal.length} lazy chunks), ` +
+      lazy
+        .filter((c) => !c.msal)
+        .map((c) => `${c.file.replace(/^assets\//, '')} ${kb(c.gzip)}`)
+        .join(', '),
+  );
   if (data.bundle.preloadedButLazy.length > 0) console.log(`  Modulepreloaded without a static import: ${data.bundle.preloadedButLazy.join(', ')}`);
 }
 if (data.payload.length > 0) {
