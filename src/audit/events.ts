@@ -23,6 +23,7 @@ export const AUDIT_TYPES = {
 export type AuditAction =
   | 'model-disclosure'
   | 'suggestions-shown'
+  | 'suggestions-shadow'
   | 'suggestion-accepted'
   | 'suggestion-rejected'
   | 'note-written'
@@ -32,6 +33,7 @@ export type AuditAction =
 const SUBTYPE_DISPLAY: Readonly<Record<AuditAction, string>> = {
   'model-disclosure': 'De-identified case disclosed to a model',
   'suggestions-shown': 'Model suggestions shown',
+  'suggestions-shadow': 'Model suggestions recorded in shadow mode, not shown',
   'suggestion-accepted': 'Suggestion accepted',
   'suggestion-rejected': 'Suggestion rejected',
   'note-written': 'Attested note written',
@@ -133,6 +135,32 @@ export function suggestionsShownEvent(context: AuditContext, shown: { readonly i
     subtype: 'suggestions-shown',
     outcome: '0',
     entities: [insightEntity(shown.insightId, [['itemCount', String(shown.itemIds.length)], ...shown.itemIds.map((id) => ['itemId', id] as const)])],
+  });
+}
+
+/**
+ * Shadow mode: the suggestions the clinician would have seen, with their codes, so monitoring can
+ * compare them with what the clinician documents. Codes only, never chart content.
+ */
+export function suggestionsShadowEvent(
+  context: AuditContext,
+  recorded: { readonly insightId: string; readonly items: ReadonlyArray<{ readonly id: string; readonly codes: readonly string[]; readonly verified: boolean }> },
+): AuditEvent {
+  return build(context, {
+    type: AUDIT_TYPES.patientRecord,
+    action: 'R',
+    subtype: 'suggestions-shadow',
+    outcome: '0',
+    entities: [
+      insightEntity(recorded.insightId, [
+        ['itemCount', String(recorded.items.length)],
+        ...recorded.items.flatMap((item) => [
+          ['itemId', item.id] as const,
+          ...item.codes.map((code) => ['itemCode', `${item.id}|${code}`] as const),
+          ...(item.verified ? [] : [['itemUnverified', item.id] as const]),
+        ]),
+      ]),
+    ],
   });
 }
 

@@ -7,6 +7,7 @@ export {
   noteWrittenEvent,
   suggestionAcceptedEvent,
   suggestionRejectedEvent,
+  suggestionsShadowEvent,
   suggestionsShownEvent,
 } from './events.ts';
 export type { AuditAction, AuditContext, NoteWriteAudit } from './events.ts';

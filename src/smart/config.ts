@@ -3,6 +3,8 @@
  * It lives in `public/curbside.config.json` so a hospital can change it without a rebuild.
  */
 
+import { parseRollout, RolloutConfigError, type RolloutConfig } from './rollout.ts';
+
 export type PkceMode = 'required' | 'ifSupported' | 'disabled';
 export type WriteProfile = 'standard' | 'epic' | 'oracle';
 
@@ -28,6 +30,8 @@ export interface EhrConfig {
   readonly auditSink?: string;
   /** Key of the model in `models` this EHR's clinicians use; the built-in reference engine when absent. */
   readonly model?: string;
+  /** Which stage suggestions are at for this EHR (see `rollout.ts`); general release when absent. */
+  readonly rollout?: RolloutConfig;
 }
 
 /**
@@ -71,6 +75,8 @@ export type ModelConfig =
 export interface RuntimeConfig {
   readonly ehrs: readonly EhrConfig[];
   readonly models: Readonly<Record<string, ModelConfig>>;
+  /** Turns suggestions off for every EHR from the next launch, whatever the stages say. */
+  readonly killSwitch?: boolean;
 }
 
 export const EMBEDDED_MODEL: ModelConfig = { kind: 'reference-engine' };
@@ -126,6 +132,12 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
       throw new ConfigError(`${where}: "auditSink" must be an https URL (or start with {issOrigin}/).`);
     }
     if (model !== undefined && !models[model]) throw new ConfigError(`${where}: "model" names "${model}", which is not in "models".`);
+    let rollout: RolloutConfig | undefined;
+    try {
+      rollout = entry.rollout === undefined ? undefined : parseRollout(entry.rollout, `${where}: "rollout"`);
+    } catch (error) {
+      throw error instanceof RolloutConfigError ? new ConfigError(error.message) : error;
+    }
     return {
       id,
       label: typeof entry.label === 'string' && entry.label ? entry.label : id,
@@ -137,9 +149,12 @@ export function parseRuntimeConfig(json: unknown): RuntimeConfig {
       writeProfile,
       ...(auditSink ? { auditSink } : {}),
       ...(model ? { model } : {}),
+      ...(rollout ? { rollout } : {}),
     };
   });
-  return { ehrs, models };
+  const killSwitch = (json as { killSwitch?: unknown }).killSwitch;
+  if (killSwitch !== undefined && typeof killSwitch !== 'boolean') throw new ConfigError('"killSwitch" must be true or false.');
+  return { ehrs, models, ...(killSwitch ? { killSwitch } : {}) };
 }
 
 function parseModel(raw: unknown, where: string): ModelConfig {

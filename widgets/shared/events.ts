@@ -230,6 +230,10 @@ export interface SuggestionsShownDetail {
   readonly insightId: string;
   readonly itemIds: readonly string[];
   readonly model: ModelIdentity;
+  /** Shadow mode: the set was produced and recorded but never put in front of the clinician. */
+  readonly shadow?: boolean;
+  /** Each item's codes (`system|code`) and whether every finding was grounded, for monitoring. */
+  readonly items?: ReadonlyArray<{ readonly id: string; readonly codes: readonly string[]; readonly verified: boolean }>;
 }
 
 /** A set of model suggestions was put in front of the clinician. */

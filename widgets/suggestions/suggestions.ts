@@ -20,6 +20,7 @@ import {
 } from '../shared/events.ts';
 import { sha256Hex } from '../../src/writeback/encoding.ts';
 import type { NoteDecisions, NoteDraft } from '../../src/writeback/note.ts';
+import type { RolloutStage } from '../../src/smart/rollout.ts';
 import type { NoteFilingService } from '../../src/writeback/filing.ts';
 import type { WriteOutcome } from '../../src/writeback/writer.ts';
 import type { NoteWriteState } from '../attestation/attestation.ts';
@@ -65,6 +66,7 @@ function chartSettled(chart: PatientChart | undefined): chart is PatientChart {
  * @csspart switch - The suggestions on/off button.
  * @csspart off-notice - What is said while suggestions are off.
  * @csspart note - The note region: the composer, or the attestation while reviewing.
+ * @csspart pilot-banner - Says the suggestions are a pilot, when `stage` is `pilot`.
  *
  * @cssprop --curbside-color-accent - Switch accent.
  */
@@ -82,6 +84,7 @@ export class CurbsideSuggestionsElement extends LitElement {
       details { border-top: 1px solid var(--_color-border, #d5dbe1); padding-top: var(--_spacing, 8px); }
       summary { cursor: pointer; font-weight: 600; }
       .off { margin: 0; color: var(--_color-text-muted, #56616d); }
+      .pilot { margin: 0; padding: calc(var(--_spacing, 8px) * 0.75) var(--_spacing, 8px); border-left: 4px solid var(--_color-accent, #1f5fa8); background: var(--_color-surface-raised, #eef2f6); }
       .sign-in { font: inherit; padding: 0.3rem 0.8rem; border-radius: var(--_radius, 6px); border: 1px solid var(--_color-accent, #1f5fa8); background: var(--_color-accent, #1f5fa8); color: #fff; cursor: pointer; }
     `,
   ];
@@ -113,12 +116,19 @@ export class CurbsideSuggestionsElement extends LitElement {
   /** Files attested notes; without it the note can be drafted but not filed. */
   @property({ attribute: false }) filing: NoteFilingService | undefined;
 
+  /**
+   * The deployment stage: `shadow` runs the differential and reports it (for the audit trail) but
+   * renders nothing, so nothing can be accepted or filed; `pilot` adds a pilot banner; `off` asks no model.
+   */
+  @property({ reflect: true }) stage: RolloutStage = 'general';
+
   #evidenceAbort: AbortController | undefined;
   #preparedFor: { chart: PatientChart; prepared: SanitisedCase } | undefined;
 
   #differential = new Task(this, {
-    task: async ([chart, provider, enabled], { signal }) => {
-      if (!enabled || !provider || !chartSettled(chart)) return undefined;
+    task: async ([chart, provider, enabled, stage], { signal }) => {
+      // The clinician's on/off switch is not on screen in shadow mode, so it can't stop it.
+      if (stage === 'off' || (!enabled && stage !== 'shadow') || !provider || !chartSettled(chart)) return undefined;
       this.progress = 'Sending the de-identified case to the model';
       let received = 0;
       const prepared = this.#prepared(chart);
@@ -133,9 +143,22 @@ export class CurbsideSuggestionsElement extends LitElement {
       });
       return run.insight;
     },
-    args: () => [this.chart, this.provider, this.enabled] as const,
+    args: () => [this.chart, this.provider, this.enabled, this.stage] as const,
     onComplete: (insight) => {
-      if (insight) this.dispatchEvent(new CurbsideSuggestionsShownEvent({ insightId: insight.id, itemIds: insight.differential.map((d) => d.id), model: insight.model }));
+      if (!insight) return;
+      this.dispatchEvent(
+        new CurbsideSuggestionsShownEvent({
+          insightId: insight.id,
+          itemIds: insight.differential.map((d) => d.id),
+          model: insight.model,
+          ...(this.stage === 'shadow' ? { shadow: true } : {}),
+          items: insight.differential.map((d) => ({
+            id: d.id,
+            codes: d.codes.filter((c) => c.code).map((c) => `${c.system ?? ''}|${c.code}`),
+            verified: [...d.supporting, ...d.opposing].every((f) => f.verified),
+          })),
+        }),
+      );
     },
   });
 
@@ -315,6 +338,8 @@ export class CurbsideSuggestionsElement extends LitElement {
   };
 
   override render() {
+    // Shadow mode shows nothing at all: no suggestion, no note, no hint that a model ran.
+    if (this.stage === 'shadow' || this.stage === 'off') return nothing;
     const model = this.provider?.identity;
     return html`
       <section part="base" class="base" aria-labelledby="suggestions-title">
@@ -324,6 +349,12 @@ export class CurbsideSuggestionsElement extends LitElement {
             ${this.enabled ? 'Suggestions on' : 'Suggestions off'}
           </button>
         </div>
+        ${this.stage === 'pilot'
+          ? html`<p part="pilot-banner" class="pilot" role="note">
+              <strong>Pilot.</strong> These suggestions are being trialled with a small group of clinicians at this site. Please reject
+              anything unhelpful with a reason: that is how the pilot is judged.
+            </p>`
+          : nothing}
         ${this.enabled ? this.#renderOn() : html`<p part="off-notice" class="off" role="status">Suggestions are off for this session. Nothing is sent to the model.</p>`}
         ${model
           ? html`<details>
