@@ -62,6 +62,8 @@ export interface SandboxOptions {
   settings?: Partial<SandboxSettings>;
   /** Silence request logging. */
   quiet?: boolean;
+  /** Served as the app's `curbside.config.json` instead of the built file (e.g. a rollout stage under test). */
+  appConfig?: unknown;
 }
 
 export interface SandboxPatient {
@@ -93,6 +95,8 @@ export interface Sandbox {
   readonly faults: FaultQueue;
   /** AuditEvents received by the stand-in audit repository (also `/ehr/audit-sink`), oldest first. */
   readonly auditSink: AuditEvent[];
+  /** Replaces the app's served `curbside.config.json` from the next request on; undefined serves the built file again. */
+  setAppConfig(config: unknown): void;
   close(): Promise<void>;
 }
 
@@ -166,12 +170,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const issuer = `${ehrOrigin}/auth`;
 
   let appServer: Server | undefined;
+  let appConfig = options.appConfig;
   let appOrigin = options.appOrigin ?? 'http://127.0.0.1:4100';
   if (options.appDir) {
     const serveApp = sirv(options.appDir, { etag: true, dev: false, single: false });
     appServer = createServer((req, res) => {
       // The sidebar must never be cached with a stale token-handling script between builds.
       res.setHeader('cache-control', 'no-cache');
+      if (appConfig !== undefined && new URL(req.url ?? '/', 'http://app').pathname === '/curbside.config.json') {
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify(appConfig));
+        return;
+      }
       serveApp(req, res, () => {
         res.statusCode = 404;
         res.end('Not found');
@@ -572,6 +582,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requestLog,
     faults,
     auditSink: auditSink.events,
+    setAppConfig(config: unknown) {
+      appConfig = config;
+    },
     async close() {
       const closeOne = (server: Server): Promise<void> =>
         new Promise((r) => {

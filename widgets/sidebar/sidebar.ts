@@ -17,6 +17,7 @@ import '../suggestions/suggestions.ts';
 import type { ModelSignIn } from '../suggestions/suggestions.ts';
 import type { InsightProvider } from '../../src/insight/types.ts';
 import type { NoteFilingService } from '../../src/writeback/filing.ts';
+import type { RolloutStage } from '../../src/smart/rollout.ts';
 import { sidebarStyles } from './sidebar.styles.ts';
 
 const NO_PATIENT_MESSAGE = "This launch has no patient in context. Open Curbside from a patient's chart.";
@@ -138,6 +139,10 @@ export class CurbsideSidebarElement extends LitElement {
   @property({ attribute: false })
   noteFiling: NoteFilingService | undefined;
 
+  /** How far suggestions are rolled out for this launch: `off`, `shadow` (run, recorded, never shown), `pilot` or `general`. */
+  @property()
+  stage: RolloutStage = 'general';
+
   /** Reads from the EHR's FHIR server. Provided to descendants as `fhirContext`. */
   @provide({ context: fhirContext })
   @property({ attribute: false })
@@ -215,13 +220,15 @@ export class CurbsideSidebarElement extends LitElement {
 
   /** Suggestions run on the finished chart, and only when a model was given. */
   #renderSuggestions(chart: PatientChart | typeof initialState): unknown {
-    if (!this.insightProvider || chart === initialState) return nothing;
+    if (!this.insightProvider || chart === initialState || this.stage === 'off') return nothing;
+    // In shadow mode nothing may be written, so the filing service never reaches the suggestions.
     return html`<curbside-suggestions
       part="suggestions"
+      .stage=${this.stage}
       .chart=${chart}
       .provider=${this.insightProvider}
-      .signIn=${this.modelSignIn}
-      .filing=${this.noteFiling}
+      .signIn=${this.stage === 'shadow' ? undefined : this.modelSignIn}
+      .filing=${this.stage === 'shadow' ? undefined : this.noteFiling}
       @curbside-fact-select=${this.#onSuggestionFact}
     ></curbside-suggestions>`;
   }
