@@ -11,6 +11,7 @@ import { configureFhirClient } from './fhir-client-settings.ts';
 import { fhirRequesterFor, keepSessionFresh } from './session.ts';
 import { loadRuntimeConfig } from './runtime-config.ts';
 import { modelForEhr, selectEhrConfig } from '../src/smart/config.ts';
+import { departmentFrom, rolloutStageFor } from '../src/smart/rollout.ts';
 import { configureModel } from './model-provider.ts';
 import { noteServices } from './note-services.ts';
 
@@ -41,14 +42,19 @@ async function start(): Promise<void> {
   try {
     const config = await loadRuntimeConfig();
     const ehr = selectEhrConfig(context.fhirBase, config);
-    if (ehr) {
+    // The stage is decided per launch from a configuration fetched with no-cache: that is the kill switch.
+    const department = ehr && departmentFrom(tokenResponse, ehr.rollout);
+    const rollout = ehr && rolloutStageFor(ehr.rollout, { ...(context.fhirUser ? { fhirUser: context.fhirUser } : {}), ...(department ? { department } : {}) }, config.killSwitch);
+    if (rollout) sidebar.stage = rollout.stage;
+    if (ehr && rollout && rollout.stage !== 'off') {
       const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
       sidebar.insightProvider = model.provider;
       if (model.signIn) sidebar.modelSignIn = model.signIn;
       // The audit trail listens before anything can be shown; filing follows once the sidebar is up.
       const services = noteServices(client, { ...context, patientId: context.patientId }, ehr, requester);
       services.auditEventsFrom(sidebar);
-      openFiling = () =>
+      // Shadow mode can write nothing to the chart, so filing is never opened.
+      if (rollout.stage !== 'shadow') openFiling = () =>
         services.openFiling().then(
           (filing) => void (sidebar.noteFiling = filing),
           // Without filing the composer still drafts; the attestation says the note can't be filed.

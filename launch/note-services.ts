@@ -9,7 +9,7 @@ import type { Practitioner } from 'fhir/r4';
 import type { EhrConfig } from '../src/smart/config.ts';
 import type { FhirRequester, LaunchContext } from '../src/smart/context.ts';
 import { AuditBuffer } from '../src/audit/buffer.ts';
-import { modelDisclosureEvent, suggestionAcceptedEvent, suggestionRejectedEvent, suggestionsShownEvent, type AuditContext } from '../src/audit/events.ts';
+import { modelDisclosureEvent, suggestionAcceptedEvent, suggestionRejectedEvent, suggestionsShadowEvent, suggestionsShownEvent, type AuditContext } from '../src/audit/events.ts';
 import { AuditTrail, auditSender } from '../src/audit/trail.ts';
 import { DraftStore } from '../src/writeback/draft-store.ts';
 import { NoteFiling, clinicianName, type Clinician } from '../src/writeback/filing.ts';
@@ -73,7 +73,8 @@ export function noteServices(client: Client, context: LaunchContext & { patientI
         }) as EventListener],
         ['curbside-suggestions-shown', ((e: GlobalEventHandlersEventMap['curbside-suggestions-shown']) => {
           lastModel = e.detail.model;
-          record((ctx) => suggestionsShownEvent(ctx, { insightId: e.detail.insightId, itemIds: e.detail.itemIds }), e.detail.model);
+          const { insightId, itemIds, items, shadow } = e.detail;
+          record((ctx) => (shadow ? suggestionsShadowEvent(ctx, { insightId, items: items ?? itemIds.map((id) => ({ id, codes: [], verified: true })) }) : suggestionsShownEvent(ctx, { insightId, itemIds })), e.detail.model);
         }) as EventListener],
         ['curbside-suggestion-accept', ((e: GlobalEventHandlersEventMap['curbside-suggestion-accept']) => {
           record((ctx) => suggestionAcceptedEvent(ctx, { insightId: e.detail.insightId, itemId: e.detail.itemId }));
