@@ -6,15 +6,11 @@ import type { FactId } from '../../types.ts';
 import type { CaseView, Point } from '../case-view.ts';
 import { formatNumber } from '../case-view.ts';
 import { PROBLEM } from '../vocabulary.ts';
+import { haemoglobinLowerLimit } from '../../early-signs/population.ts';
 
 /** WHO haemoglobin thresholds for anaemia (g/dL) by age, sex and pregnancy. */
 export function anaemiaThreshold(view: CaseView, pregnant: boolean): number {
-  const age = view.age;
-  if (pregnant) return 11;
-  if (age !== null && age < 5) return 11;
-  if (age !== null && age < 12) return 11.5;
-  if (age !== null && age < 15) return 12;
-  return view.sex === 'male' ? 13 : 12;
+  return haemoglobinLowerLimit(view.age, view.sex, pregnant);
 }
 
 /** The latest haemoglobin in the last year when it is below the anaemia threshold. */

@@ -1,0 +1,130 @@
+/**
+ * The hidden-diagnosis evaluation: for each synthetic patient, remove every Condition in the
+ * family their story is about (CKD for the CKD patient, anaemia for the anaemia patient…), keep
+ * labs, vitals, medicines and notes, read the chart as the app does, and ask whether the early
+ * signs or the reference engine's differential name the hidden diagnosis again.
+ */
+import type { Condition, Resource } from 'fhir/r4';
+import { generateCohort, type ScenarioKey } from '../../launch/sandbox/cohort/index.ts';
+import { loadChart } from '../../src/chart/index.ts';
+import { detectEarlySigns } from '../../src/insight/early-signs/index.ts';
+import { runReferenceEngine } from '../../src/insight/reference-engine/index.ts';
+import { PROBLEM } from '../../src/insight/reference-engine/vocabulary.ts';
+import type { Matcher } from '../../src/insight/reference-engine/case-view.ts';
+import { buildCaseSummary } from '../../src/privacy/index.ts';
+import type { LaunchContext } from '../../src/smart/context.ts';
+import { APP_SCOPES, IN_PROCESS_BASE, inProcessRequester, inProcessServer } from '../support/in-process-fhir.ts';
+
+export const AS_OF = '2026-11-25';
+
+/** The diagnosis family each story is about: removed from the chart, then looked for. */
+export const HIDDEN: Readonly<Partial<Record<ScenarioKey, { readonly label: string; readonly family: readonly Matcher[] }>>> = {
+  'ckd-progression': { label: 'chronic kidney disease', family: [PROBLEM.ckd] },
+  'new-onset-diabetes': { label: 'type 2 diabetes', family: [PROBLEM.diabetes] },
+  'iron-deficiency-anaemia': { label: 'anaemia / iron deficiency', family: [PROBLEM.anaemia, { text: /iron.deficien/i, icd10: ['D50'] }] },
+  'chest-pain-troponin': { label: 'NSTEMI', family: [PROBLEM.coronaryDisease, { text: /myocardial (?:infarction|injury)|nstemi/i }] },
+  sepsis: { label: 'sepsis / urinary infection', family: [PROBLEM.uti, { codes: ['91302008'], icd10: ['A40', 'A41'], text: /sepsis|septic/i }] },
+  'thiazide-hyponatraemia': { label: 'hyponatraemia', family: [{ codes: ['89627008'], icd10: ['E87.1'], text: /hyponat/i }] },
+  'paediatric-asthma': { label: 'asthma', family: [PROBLEM.asthma] },
+  'nonagenarian-polypharmacy': { label: 'falls', family: [PROBLEM.falls] },
+  'large-history': { label: 'heart failure / AF / diabetes', family: [PROBLEM.heartFailure, PROBLEM.atrialFibrillation, PROBLEM.diabetes] },
+  'undiagnosed-hypertension': { label: 'hypertension', family: [PROBLEM.hypertension] },
+  'adrenal-insufficiency-pattern': { label: 'adrenal insufficiency', family: [{ codes: ['363732003'], icd10: ['E27'], text: /adrenal insufficien|addison/i }] },
+  pregnancy: { label: 'pregnancy', family: [PROBLEM.pregnancy] },
+  'myeloma-pattern': { label: 'multiple myeloma', family: [{ codes: ['109989006'], icd10: ['C90'], text: /myeloma/i }] },
+};
+
+export interface HiddenResult {
+  readonly key: ScenarioKey;
+  readonly label: string;
+  /** Conditions taken out of the chart. */
+  readonly removed: number;
+  readonly earlySigns: readonly string[];
+  readonly bySigns: boolean;
+  readonly byDifferential: boolean;
+  /** Rank in the differential (0-based), or -1. */
+  readonly differentialRank: number;
+}
+
+export interface HiddenReport {
+  readonly results: readonly HiddenResult[];
+  readonly recall: { readonly either: number; readonly signs: number; readonly differential: number };
+}
+
+function codeMatches(family: readonly Matcher[], codes: ReadonlyArray<{ code?: string | null | undefined; display?: string | null | undefined }>, text: string): boolean {
+  return family.some(
+    (m) =>
+      (m.text?.test(text) ?? false) ||
+      codes.some((c) => {
+        const code = c.code ?? '';
+        return (m.codes?.includes(code) ?? false) || (m.icd10?.some((p) => code.toUpperCase().startsWith(p)) ?? false) || (c.display ? (m.text?.test(c.display) ?? false) : false);
+      }),
+  );
+}
+
+function isHidden(resource: Resource, family: readonly Matcher[]): boolean {
+  if (resource.resourceType !== 'Condition') return false;
+  const code = (resource as Condition).code;
+  const coding = code?.coding ?? [];
+  return codeMatches(family, coding, code?.text ?? coding[0]?.display ?? '');
+}
+
+export async function evaluateHiddenDiagnoses(): Promise<HiddenReport> {
+  const cohort = generateCohort({ asOf: AS_OF });
+  const server = await inProcessServer();
+  await server.load([...cohort.practitioners, cohort.organization] as Resource[]);
+  const removed = new Map<string, number>();
+  for (const patient of cohort.patients) {
+    const hidden = HIDDEN[patient.key as ScenarioKey];
+    const kept = hidden ? patient.resources.filter((r) => !isHidden(r, hidden.family)) : patient.resources;
+    removed.set(patient.key, patient.resources.length - kept.length);
+    await server.load(kept);
+  }
+  const results: HiddenResult[] = [];
+  for (const patient of cohort.patients) {
+    const key = patient.key as ScenarioKey;
+    const hidden = HIDDEN[key];
+    if (!hidden) continue;
+    const context: LaunchContext = {
+      fhirBase: IN_PROCESS_BASE,
+      patientId: patient.patientId,
+      ...(patient.encounterId ? { encounterId: patient.encounterId } : {}),
+      needPatientBanner: false,
+      grantedScopes: APP_SCOPES,
+    };
+    const { chart } = await loadChart(inProcessRequester(server, patient.patientId, APP_SCOPES), context, { asOf: new Date(`${AS_OF}T20:00:00Z`) });
+    const signs = detectEarlySigns(chart);
+    const output = runReferenceEngine({ task: { kind: 'differential' }, case: buildCaseSummary(chart).summary }, { now: AS_OF });
+    const bySigns = signs.some((s) => codeMatches(hidden.family, s.condition.codes, s.condition.display));
+    const differentialRank = output.differential.findIndex((d) => codeMatches(hidden.family, [{ code: d.snomed }, { code: d.icd10 }], d.condition));
+    results.push({
+      key,
+      label: hidden.label,
+      removed: removed.get(key) ?? 0,
+      earlySigns: signs.map((s) => s.title),
+      bySigns,
+      // The differential counts when the hidden diagnosis is in its top five.
+      byDifferential: differentialRank >= 0 && differentialRank < 5,
+      differentialRank,
+    });
+  }
+  const share = (f: (r: HiddenResult) => boolean): number => (results.length ? results.filter(f).length / results.length : 0);
+  return { results, recall: { either: share((r) => r.bySigns || r.byDifferential), signs: share((r) => r.bySigns), differential: share((r) => r.byDifferential) } };
+}
+
+export function formatHiddenReport(report: HiddenReport): string {
+  const pct = (x: number): string => `${Math.round(x * 100)} %`;
+  const yes = (b: boolean): string => (b ? 'yes' : 'no');
+  const lines = [
+    'Hidden-diagnosis evaluation (synthetic cohort, the story’s Conditions removed)',
+    '',
+    `${'scenario'.padEnd(28)} ${'hidden'.padEnd(30)} ${'removed'.padStart(7)}  ${'early signs'.padEnd(11)}  ${'differential'.padEnd(12)}  found`,
+    ...report.results.map(
+      (r) =>
+        `${r.key.padEnd(28)} ${r.label.padEnd(30)} ${String(r.removed).padStart(7)}  ${yes(r.bySigns).padEnd(11)}  ${(r.differentialRank >= 0 ? `#${r.differentialRank + 1}` : 'no').padEnd(12)}  ${yes(r.bySigns || r.byDifferential)}`,
+    ),
+    '',
+    `Recall: ${pct(report.recall.either)} overall (early signs or differential top 5), early signs alone ${pct(report.recall.signs)}, differential alone ${pct(report.recall.differential)} — ${report.results.length} scenarios`,
+  ];
+  return lines.join('\n');
+}
