@@ -3,7 +3,8 @@
  * context, and mounts <curbside-sidebar> with the session's services.
  */
 import FHIR from 'fhirclient';
-import '../widgets/index.ts';
+// Only the sidebar: it loads the suggestions and note elements itself when a model is configured.
+import '../widgets/sidebar/sidebar.ts';
 import { parseLaunchContext } from '../src/smart/context.ts';
 import { classifyReadyError, launchProblem } from '../src/smart/launch-errors.ts';
 import { showLaunchProblem } from './problem-page.ts';
@@ -12,8 +13,9 @@ import { fhirRequesterFor, keepSessionFresh } from './session.ts';
 import { loadRuntimeConfig } from './runtime-config.ts';
 import { modelForEhr, selectEhrConfig } from '../src/smart/config.ts';
 import { departmentFrom, rolloutStageFor } from '../src/smart/rollout.ts';
-import { configureModel } from './model-provider.ts';
-import { noteServices } from './note-services.ts';
+
+/** The sidebar's events that belong on the audit trail; held until the trail's code has loaded. */
+const AUDITED_EVENTS = ['curbside-model-disclosure', 'curbside-suggestions-shown', 'curbside-suggestion-accept', 'curbside-suggestion-reject'] as const;
 
 async function start(): Promise<void> {
   const redirectParams = new URLSearchParams(location.search);
@@ -37,8 +39,8 @@ async function start(): Promise<void> {
   sidebar.context = context;
   const requester = fhirRequesterFor(client);
   sidebar.fhir = requester;
-  let openFiling: (() => Promise<void>) | undefined;
-  // The model comes from the same EHR entry the launch used; the chart shows even if this fails.
+  // The model and the note/audit services load beside the chart, not before the banner.
+  let afterMount: (() => void) | undefined;
   try {
     const config = await loadRuntimeConfig();
     const ehr = selectEhrConfig(context.fhirBase, config);
@@ -47,19 +49,31 @@ async function start(): Promise<void> {
     const rollout = ehr && rolloutStageFor(ehr.rollout, { ...(context.fhirUser ? { fhirUser: context.fhirUser } : {}), ...(department ? { department } : {}) }, config.killSwitch);
     if (rollout) sidebar.stage = rollout.stage;
     if (ehr && rollout && rollout.stage !== 'off') {
-      const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
-      sidebar.insightProvider = model.provider;
-      if (model.signIn) sidebar.modelSignIn = model.signIn;
-      // The audit trail listens before anything can be shown; filing follows once the sidebar is up.
-      const services = noteServices(client, { ...context, patientId: context.patientId }, ehr, requester);
-      services.auditEventsFrom(sidebar);
-      // Shadow mode can write nothing to the chart, so filing is never opened.
-      if (rollout.stage !== 'shadow') openFiling = () =>
-        services.openFiling().then(
-          (filing) => void (sidebar.noteFiling = filing),
-          // Without filing the composer still drafts; the attestation says the note can't be filed.
-          () => undefined,
-        );
+      const held: Event[] = [];
+      const hold = (event: Event): void => void held.push(event);
+      for (const type of AUDITED_EVENTS) sidebar.addEventListener(type, hold);
+      const patientId = context.patientId;
+      afterMount = () => {
+        void import('./model-provider.ts').then(({ configureModel }) => {
+          const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
+          sidebar.insightProvider = model.provider;
+          if (model.signIn) sidebar.modelSignIn = model.signIn;
+        });
+        void import('./note-services.ts').then(async ({ noteServices }) => {
+          const services = noteServices(client, { ...context, patientId }, ehr, requester);
+          services.auditEventsFrom(sidebar);
+          for (const type of AUDITED_EVENTS) sidebar.removeEventListener(type, hold);
+          // Events raised while the trail's code loaded are recorded now, in order.
+          for (const event of held.splice(0)) services.record(event);
+          // Shadow mode can write nothing to the chart, so filing is never opened.
+          if (rollout.stage === 'shadow') return;
+          try {
+            sidebar.noteFiling = await services.openFiling();
+          } catch {
+            // Without filing the composer still drafts; the attestation says the note can't be filed.
+          }
+        });
+      };
     }
   } catch {
     // Without a readable configuration there are no suggestions; the chart summary still works.
@@ -68,7 +82,7 @@ async function start(): Promise<void> {
     performance.mark('curbside:chart-summary', { detail: event.detail.stats });
   });
   document.getElementById('launch-root')!.replaceChildren(sidebar);
-  void openFiling?.();
+  afterMount?.();
   keepSessionFresh(client, () => {
     // A failed background refresh is not fatal: fhirclient retries on the next 401, and the
     // sidebar reports a request that still fails.

@@ -20,6 +20,8 @@ export interface NoteServices {
   readonly trail: AuditTrail;
   /** Listens on the sidebar for what must be on the audit trail; returns the unsubscribe. */
   auditEventsFrom(target: EventTarget): () => void;
+  /** Records one of the sidebar's audited events raised before the listeners were attached. */
+  record(event: Event): void;
   /** The filing service; it reads the clinician's name first, so it comes after the sidebar is up. */
   openFiling(): Promise<NoteFiling>;
 }
@@ -44,6 +46,28 @@ export function noteServices(client: Client, context: LaunchContext & { patientI
     context.fhirUser ? { clinician: context.fhirUser, model, patientId: context.patientId, ...(context.encounterId ? { encounterId: context.encounterId } : {}) } : undefined;
   let lastModel: ModelIdentity | undefined;
 
+  const record = (build: (ctx: AuditContext) => Parameters<AuditTrail['record']>[0], model = lastModel): void => {
+    const ctx = model ? auditContext(model) : undefined;
+    if (ctx) void trail.record(build(ctx));
+  };
+  const handlers = new Map<string, EventListener>([
+    ['curbside-model-disclosure', ((e: GlobalEventHandlersEventMap['curbside-model-disclosure']) => {
+      lastModel = e.detail.model;
+      record((ctx) => modelDisclosureEvent(ctx, { tokens: e.detail.payloadTokens, sha256: e.detail.payloadSha256 }), e.detail.model);
+    }) as EventListener],
+    ['curbside-suggestions-shown', ((e: GlobalEventHandlersEventMap['curbside-suggestions-shown']) => {
+      lastModel = e.detail.model;
+      const { insightId, itemIds, items, shadow } = e.detail;
+      record((ctx) => (shadow ? suggestionsShadowEvent(ctx, { insightId, items: items ?? itemIds.map((id) => ({ id, codes: [], verified: true })) }) : suggestionsShownEvent(ctx, { insightId, itemIds })), e.detail.model);
+    }) as EventListener],
+    ['curbside-suggestion-accept', ((e: GlobalEventHandlersEventMap['curbside-suggestion-accept']) => {
+      record((ctx) => suggestionAcceptedEvent(ctx, { insightId: e.detail.insightId, itemId: e.detail.itemId }));
+    }) as EventListener],
+    ['curbside-suggestion-reject', ((e: GlobalEventHandlersEventMap['curbside-suggestion-reject']) => {
+      record((ctx) => suggestionRejectedEvent(ctx, { insightId: e.detail.insightId, itemId: e.detail.itemId, overrideReason: e.detail.reason }));
+    }) as EventListener],
+  ]);
+
   return {
     trail,
     async openFiling(): Promise<NoteFiling> {
@@ -61,31 +85,13 @@ export function noteServices(client: Client, context: LaunchContext & { patientI
       void filing.settleUnsettled().catch(() => undefined);
       return filing;
     },
+    record(event: Event): void {
+      handlers.get(event.type)?.(event);
+    },
     auditEventsFrom(target: EventTarget): () => void {
-      const record = (build: (ctx: AuditContext) => Parameters<AuditTrail['record']>[0], model = lastModel): void => {
-        const ctx = model ? auditContext(model) : undefined;
-        if (ctx) void trail.record(build(ctx));
-      };
-      const listeners: Array<[string, EventListener]> = [
-        ['curbside-model-disclosure', ((e: GlobalEventHandlersEventMap['curbside-model-disclosure']) => {
-          lastModel = e.detail.model;
-          record((ctx) => modelDisclosureEvent(ctx, { tokens: e.detail.payloadTokens, sha256: e.detail.payloadSha256 }), e.detail.model);
-        }) as EventListener],
-        ['curbside-suggestions-shown', ((e: GlobalEventHandlersEventMap['curbside-suggestions-shown']) => {
-          lastModel = e.detail.model;
-          const { insightId, itemIds, items, shadow } = e.detail;
-          record((ctx) => (shadow ? suggestionsShadowEvent(ctx, { insightId, items: items ?? itemIds.map((id) => ({ id, codes: [], verified: true })) }) : suggestionsShownEvent(ctx, { insightId, itemIds })), e.detail.model);
-        }) as EventListener],
-        ['curbside-suggestion-accept', ((e: GlobalEventHandlersEventMap['curbside-suggestion-accept']) => {
-          record((ctx) => suggestionAcceptedEvent(ctx, { insightId: e.detail.insightId, itemId: e.detail.itemId }));
-        }) as EventListener],
-        ['curbside-suggestion-reject', ((e: GlobalEventHandlersEventMap['curbside-suggestion-reject']) => {
-          record((ctx) => suggestionRejectedEvent(ctx, { insightId: e.detail.insightId, itemId: e.detail.itemId, overrideReason: e.detail.reason }));
-        }) as EventListener],
-      ];
-      for (const [type, listener] of listeners) target.addEventListener(type, listener);
+      for (const [type, listener] of handlers) target.addEventListener(type, listener);
       return () => {
-        for (const [type, listener] of listeners) target.removeEventListener(type, listener);
+        for (const [type, listener] of handlers) target.removeEventListener(type, listener);
       };
     },
   };

@@ -11,9 +11,7 @@ import { CurbsideChartLoadEvent, CurbsidePatientLoadEvent, type CurbsideFactSele
 import { tokens } from '../shared/tokens.styles.ts';
 import { retryButton, visuallyHidden } from '../shared/utility.styles.ts';
 import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
-import '../chart-summary/chart-summary.ts';
 import '../patient-banner/patient-banner.ts';
-import '../suggestions/suggestions.ts';
 import type { ModelSignIn } from '../suggestions/suggestions.ts';
 import type { InsightProvider } from '../../src/insight/types.ts';
 import type { NoteFilingService } from '../../src/writeback/filing.ts';
@@ -100,6 +98,7 @@ export class CurbsideSidebarElement extends LitElement {
   async #announceChartLoad(chart: PatientChart | typeof initialState): Promise<void> {
     const stats = this.#chartStats;
     if (chart === initialState || !stats) return;
+    await CurbsideSidebarElement.#loadSummary();
     await this.updateComplete;
     await this.summary?.updateComplete;
     this.dispatchEvent(new CurbsideChartLoadEvent({ reference: chart.patient?.reference ?? `Patient/${this.context?.patientId ?? ''}`, stats }));
@@ -147,6 +146,40 @@ export class CurbsideSidebarElement extends LitElement {
   @provide({ context: fhirContext })
   @property({ attribute: false })
   fhir: FhirRequester | undefined;
+
+  /**
+   * The suggestions (model views, markdown, the note) are loaded only when a model is given, and
+   * while the chart loads, so the banner and chart summary don't wait for code they don't use.
+   */
+  static #suggestionsModule: Promise<unknown> | undefined;
+
+  /** The chart summary's code loads while the banner's first request is in flight. */
+  static #summaryModule: Promise<unknown> | undefined;
+
+  static #loadSummary(): Promise<unknown> {
+    CurbsideSidebarElement.#summaryModule ??= import('../chart-summary/chart-summary.ts').catch((error: unknown) => {
+      CurbsideSidebarElement.#summaryModule = undefined;
+      throw error;
+    });
+    return CurbsideSidebarElement.#summaryModule;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void CurbsideSidebarElement.#loadSummary().catch(() => undefined);
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    super.willUpdate(changed);
+    if (this.insightProvider && !CurbsideSidebarElement.#suggestionsModule) {
+      CurbsideSidebarElement.#suggestionsModule = import('../suggestions/suggestions.ts').catch((error: unknown) => {
+        // A failed chunk load is retried on the next update.
+        CurbsideSidebarElement.#suggestionsModule = undefined;
+        throw error;
+      });
+      void CurbsideSidebarElement.#suggestionsModule.catch(() => undefined);
+    }
+  }
 
   #onRetry = (): void => {
     void this.#patientTask.run();
