@@ -104,8 +104,12 @@ export async function clickPatient(sandbox: Sandbox, chromium: TestBrowser, pati
 
 /** Waits for every milestone (or the differential's failure) and reads them. */
 export async function waitForMilestones(frame: Frame, timeoutMs = 180_000): Promise<Milestones> {
+  // A function, not a string: the sidebar page's CSP forbids the eval a string predicate needs.
   await frame.waitForFunction(
-    `(() => { const s = window.__curbsideBench; return Boolean(s && s.banner && s.chart && (s.complete || s.error)); })()`,
+    () => {
+      const s = (window as unknown as { __curbsideBench?: Record<string, unknown> }).__curbsideBench;
+      return Boolean(s && s.banner && s.chart && (s.complete || s.error));
+    },
     undefined,
     { timeout: timeoutMs, polling: 50 },
   );
