@@ -16,3 +16,7 @@ export { createMsalTokenSource, COGNITIVE_SERVICES_SCOPE } from './providers/msa
 export type { MsalTokenSource, MsalTokenSourceConfig } from './providers/msal-token-source.ts';
 export { runInsight, prepareCase } from './pipeline.ts';
 export type { InsightRun, InsightRunOptions } from './pipeline.ts';
+export { detectEarlySigns, EARLY_SIGN_RULES } from './early-signs/index.ts';
+export type { EarlySign, EarlySignSeries, EarlySignKind, EarlySignFigure } from './early-signs/index.ts';
+export { checkTreatment, FitContext, withChartChecks } from './patient-fit/index.ts';
+export type { TreatmentOption, PatientFit, FitReason, FitCheck } from './patient-fit/index.ts';

@@ -5,6 +5,7 @@
 import type { PatientChart } from '../chart/types.ts';
 import { buildCaseSummary, type SanitisedCase } from '../privacy/index.ts';
 import { groundInsight } from './ground.ts';
+import { withChartChecks } from './patient-fit/apply.ts';
 import type { Insight, InsightProgress, InsightProvider, InsightTask } from './types.ts';
 
 export interface InsightRunOptions {
@@ -36,6 +37,7 @@ export async function runInsight(chart: PatientChart, task: InsightTask, provide
     { task, case: prepared.summary },
     { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
   );
-  const insight = groundInsight(result, prepared, task, options.now);
+  // Local checks run on every provider's answer, so a model's unsafe proposal is flagged like the engine's.
+  const insight = withChartChecks(groundInsight(result, prepared, task, options.now), chart);
   return { insight, prepared, raw: result.raw, durationMs: performance.now() - started, ...(result.usage ? { usage: result.usage } : {}) };
 }

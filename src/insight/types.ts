@@ -10,6 +10,8 @@
  * FHIR references and marks anything it cannot map as unverified.
  */
 import type { Code, FactReference } from '../chart/types.ts';
+import type { EarlySign } from './early-signs/types.ts';
+import type { TreatmentOption } from './patient-fit/types.ts';
 
 // ─── What leaves the browser ────────────────────────────────────────────────────────────────
 
@@ -199,6 +201,8 @@ export interface DifferentialItem {
   readonly missing: readonly string[];
   readonly nextSteps: readonly ModelNextStep[];
   readonly citations: readonly GroundedCitation[];
+  /** The treatment next steps, each checked against this patient's chart (allergies, kidneys, age…). */
+  readonly treatmentOptions?: readonly TreatmentOption[];
 }
 
 export interface Insight {
@@ -212,6 +216,8 @@ export interface Insight {
   readonly summary: string;
   readonly citations: readonly GroundedCitation[];
   readonly confidence: string;
+  /** Patterns in the chart's own results, found locally; absent when the insight was built without the chart. */
+  readonly earlySigns?: readonly EarlySign[];
 }
 
 // ─── Providers ──────────────────────────────────────────────────────────────────────────────
