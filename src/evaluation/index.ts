@@ -1,0 +1,6 @@
+export type { CaseResult, CaseSet, EvaluationCase, EvaluationFigures, EvaluationReport, ItemSummary, ProviderReport } from './types.ts';
+export { evaluateCase, codeMatches, rankOf, type CaseRunOptions } from './run-case.ts';
+export { summarise, percentile } from './metrics.ts';
+export { renderReportHtml, barChartSvg, escapeHtml } from './report-html.ts';
+export { parseGold, type GoldFile } from './gold.ts';
+export { ResumeState } from './resume.ts';
