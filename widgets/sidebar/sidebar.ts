@@ -80,6 +80,11 @@ export class CurbsideSidebarElement extends LitElement {
   #chartTask = new Task(this, {
     task: async ([fhir, context], { signal }): Promise<PatientChart | typeof initialState> => {
       if (!fhir || !context?.patientId) return initialState;
+      // The banner's two reads go first: the chart's dozens of searches would otherwise take every
+      // connection the browser has to the EHR and queue them, and the banner is what the clinician
+      // checks first (right patient?). Its answer or failure lets the chart start.
+      await this.#patientTask.taskComplete.catch(() => undefined);
+      if (signal.aborted) return initialState;
       const run = ++this.#chartRun;
       const onUpdate = (chart: PatientChart): void => {
         if (!signal.aborted && run === this.#chartRun) this.progressiveChart = { run, chart };
@@ -141,6 +146,10 @@ export class CurbsideSidebarElement extends LitElement {
   /** How far suggestions are rolled out for this launch: `off`, `shadow` (run, recorded, never shown), `pilot` or `general`. */
   @property()
   stage: RolloutStage = 'general';
+
+  /** The latest evaluation report (`evaluation/latest.json`), shown under "About this AI". */
+  @property({ attribute: false })
+  evaluationReport: unknown;
 
   /** Reads from the EHR's FHIR server. Provided to descendants as `fhirContext`. */
   @provide({ context: fhirContext })
@@ -258,6 +267,7 @@ export class CurbsideSidebarElement extends LitElement {
     return html`<curbside-suggestions
       part="suggestions"
       .stage=${this.stage}
+      .evaluationReport=${this.evaluationReport}
       .chart=${chart}
       .provider=${this.insightProvider}
       .signIn=${this.stage === 'shadow' ? undefined : this.modelSignIn}
