@@ -7,6 +7,7 @@ export { CurbsideEvent, CurbsideFactSelectEvent, CurbsidePatientLoadEvent, Curbs
 export { fhirContext, launchContext } from './shared/contexts.ts';
 export { defineOnce } from './shared/define.ts';
 export { CurbsideDifferentialElement } from './differential/differential.ts';
+export { CurbsideEarlySignsElement } from './early-signs/early-signs.ts';
 export { CurbsideEvidenceElement } from './evidence/evidence.ts';
 export { CurbsideAboutAiElement } from './about-ai/about-ai.ts';
 export type { ModelValidation } from './about-ai/about-ai.ts';

@@ -253,6 +253,37 @@ export const differentialStyles = css`
     font-weight: 600;
   }
 
+  .fit {
+    display: inline-block;
+    margin-inline-start: var(--_space-xs);
+    padding: 0 var(--_space-xs);
+    font-size: calc(var(--_font-size) * 0.85);
+    font-weight: 600;
+    border: 1px solid currentColor;
+    border-radius: calc(var(--_radius) * 0.5);
+  }
+
+  .fit-fits {
+    color: var(--_success);
+  }
+
+  .fit-adjust {
+    color: var(--curbside-color-warning, #8a5300);
+  }
+
+  .fit-avoid {
+    color: var(--_error);
+  }
+
+  .fit-reasons {
+    margin: var(--_space-xs) 0 0;
+    padding-inline-start: 1.25em;
+  }
+
+  .fit-source {
+    color: var(--_muted);
+  }
+
   .fact-count {
     color: var(--_muted);
   }

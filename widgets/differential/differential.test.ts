@@ -564,4 +564,37 @@ describe('<curbside-differential>', () => {
       expect(element.getBoundingClientRect().right, element.outerHTML.slice(0, 80)).to.be.at.most(el.getBoundingClientRect().right + 0.5);
     }
   });
+
+  it('shows a patient-fit badge on each checked treatment, with the reasons and chips for their chart facts', async () => {
+    const withTreatments: Insight = insight({
+      differential: [
+        {
+          ...DIABETES,
+          nextSteps: [...DIABETES.nextSteps, { text: 'Start metformin 500 mg daily', kind: 'treatment' }, { text: 'Start empagliflozin 10 mg daily', kind: 'treatment' }],
+          treatmentOptions: [
+            {
+              text: 'Start metformin 500 mg daily',
+              action: 'start',
+              drugs: ['metformin'],
+              fit: 'avoid',
+              reasons: [{ fit: 'avoid', check: 'kidney', text: 'Metformin is contraindicated below eGFR 30; eGFR 24', references: ['Observation/egfr-1'] }],
+              checked: ['kidney'],
+            },
+            { text: 'Start empagliflozin 10 mg daily', action: 'start', drugs: ['an SGLT2 inhibitor'], fit: 'fits', reasons: [], checked: ['kidney'] },
+          ],
+        },
+      ],
+    });
+    const el = await show({ insight: withTreatments });
+    const item = await expand(el, 0);
+    const badges = [...item.querySelectorAll<HTMLElement>('[part~="fit"]')];
+    expect(badges.map((b) => text(b))).to.deep.equal(['Avoid for this patient', 'Fits this patient']);
+    expect(badges[0]!.getAttribute('part')).to.contain('fit-avoid');
+    expect(text(within(item, 'fit-reasons'))).to.contain('eGFR 24');
+    const chip = within(item, 'fit-reasons')!.querySelector<HTMLElement>('[part~="chip"]')!;
+    setTimeout(() => chip.click());
+    const event = (await oneEvent(el, 'curbside-fact-select')) as CurbsideFactSelectEvent;
+    expect(event.detail.reference).to.equal('Observation/egfr-1');
+    await expect(el).to.be.accessible();
+  });
 });

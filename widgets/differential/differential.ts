@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { DifferentialItem, GroundedFinding, Insight, ModelIdentity } from '../../src/insight/types.ts';
+import type { PatientFit, TreatmentOption } from '../../src/insight/patient-fit/types.ts';
 import { defineOnce } from '../shared/define.ts';
 import { CurbsideFactSelectEvent, CurbsideInsightRetryEvent, CurbsideSuggestionAcceptEvent, CurbsideSuggestionRejectEvent } from '../shared/events.ts';
 import { renderAiLabel, renderCitations, renderInsightError, type InsightErrorView, type InsightViewState } from '../shared/insight-view.ts';
@@ -13,6 +14,8 @@ import { NEXT_STEP_WORDS, OTHER_REASON, REJECT_REASONS, canAccept, likelihoodTex
 import { differentialStyles } from './differential.styles.ts';
 
 const DEFAULT_PROGRESS = 'Generating suggestions…';
+
+const FIT_WORDS: Readonly<Record<Exclude<PatientFit, 'unchecked'>, string>> = { fits: 'Fits this patient', adjust: 'Adjust for this patient', avoid: 'Avoid for this patient' };
 
 type RejectProblem = 'reason' | 'comment';
 
@@ -61,6 +64,8 @@ type RejectProblem = 'reason' | 'comment';
  * @csspart unverified - The "Unverified" mark on a finding or citation.
  * @csspart missing - The list of facts the chart lacks.
  * @csspart next-steps - The list of suggested next steps.
+ * @csspart fit - A treatment's patient-fit badge from the local chart check; also `fit-fits`, `fit-adjust` or `fit-avoid`.
+ * @csspart fit-reasons - Why a treatment needs adjusting or avoiding, each reason with chips for its chart facts.
  * @csspart citations - A list of citations; each `citation`, also `citation-verified` or `citation-unverified`.
  * @csspart citation-link - A DOI, PubMed or web link of a verified citation.
  * @csspart why - The "Why?" `<details>`: facts used, facts missing, the model's confidence.
@@ -76,6 +81,7 @@ type RejectProblem = 'reason' | 'comment';
  * @cssprop --curbside-ai-label-color - The AI label's leading edge; the accent by default.
  * @cssprop --curbside-color-unverified - Unverified marks; the error colour by default.
  * @cssprop --curbside-color-cant-miss - The "Can't miss" marker; the error colour by default.
+ * @cssprop --curbside-color-warning - The "Adjust for this patient" badge; a dark amber by default.
  * @cssprop --curbside-color-accent - Buttons, chips, links and focus rings.
  * @cssprop --curbside-color-text - Text colour.
  * @cssprop --curbside-color-text-muted - Secondary text; mixed from text and surface by default.
@@ -332,13 +338,36 @@ export class CurbsideDifferentialElement extends LitElement {
         ? html`<div class="block">
             ${this.#heading(level, 'Next steps')}
             <ul part="next-steps" class="plain-list">
-              ${item.nextSteps.map((step) => html`<li><span class="step-kind">${NEXT_STEP_WORDS[step.kind] ?? 'Other'}:</span> ${step.text}</li>`)}
+              ${item.nextSteps.map(
+                (step) =>
+                  html`<li>
+                    <span class="step-kind">${NEXT_STEP_WORDS[step.kind] ?? 'Other'}:</span> ${step.text}
+                    ${step.kind === 'treatment' ? this.#renderFit(item.treatmentOptions?.find((o) => o.text === step.text)) : nothing}
+                  </li>`,
+              )}
             </ul>
           </div>`
         : nothing}
       ${item.citations.length > 0 ? html`<div class="block">${this.#heading(level, 'Citations')} ${renderCitations(item.citations)}</div>` : nothing}
       ${this.#renderWhy(item)} ${this.#renderActions(item, index, decision)}
     `;
+  }
+
+  /** The patient-fit badge of a treatment and the chart facts behind an adjust or avoid. */
+  #renderFit(option: TreatmentOption | undefined): TemplateResult | typeof nothing {
+    if (!option || option.fit === 'unchecked' || option.action !== 'start') return nothing;
+    return html`<span part=${`fit fit-${option.fit}`} class=${`fit fit-${option.fit}`}>${FIT_WORDS[option.fit]}</span>
+      ${option.reasons.length
+        ? html`<ul part="fit-reasons" class="fit-reasons">
+            ${option.reasons.map(
+              (r) =>
+                html`<li>
+                  ${r.text}${r.citation ? html` <span class="fit-source">(${r.citation.title}, ${r.citation.year ?? ''})</span>` : nothing}
+                  ${r.references.map((ref) => html`<button type="button" part="chip" class="chip" data-reference=${ref} @click=${this.#onFactSelect}>${factWords(ref)}</button>`)}
+                </li>`,
+            )}
+          </ul>`
+        : nothing}`;
   }
 
   #renderFindings(title: string, findings: readonly GroundedFinding[], none: string, level: number): TemplateResult {
@@ -536,6 +565,12 @@ export class CurbsideDifferentialElement extends LitElement {
 /** Element ids from positions, never from model text. */
 function domId(kind: string, index: number, sub?: number): string {
   return sub === undefined ? `${kind}-${index}` : `${kind}-${index}-${sub}`;
+}
+
+/** The chip word for a chart fact a fit reason rests on. */
+function factWords(reference: string): string {
+  const type = reference.split('/')[0] ?? '';
+  return { Condition: 'Problem', MedicationRequest: 'Medicine', MedicationStatement: 'Medicine', AllergyIntolerance: 'Allergy', Observation: 'Result' }[type] ?? type;
 }
 
 defineOnce('curbside-differential', CurbsideDifferentialElement);

@@ -72,6 +72,16 @@ describe('<curbside-suggestions>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows the early signs found in the chart beside the differential, without asking the model for them', async () => {
+    const model = spy();
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);
+    await ready(el);
+    const signs = el.shadowRoot!.querySelector('curbside-early-signs')!;
+    expect(signs).to.not.equal(null);
+    expect(signs.chart).to.equal(CHART);
+    expect(model.calls.length).to.equal(1);
+  });
+
   it('records an accept from the differential and lets the event reach the host', async () => {
     const model = spy();
     const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);

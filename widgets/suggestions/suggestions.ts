@@ -25,6 +25,7 @@ import type { NoteFilingService } from '../../src/writeback/filing.ts';
 import type { WriteOutcome } from '../../src/writeback/writer.ts';
 import type { NoteWriteState } from '../attestation/attestation.ts';
 import '../differential/differential.ts';
+import '../early-signs/early-signs.ts';
 import '../note-composer/note-composer.ts';
 import '../attestation/attestation.ts';
 import '../evidence/evidence.ts';
@@ -390,7 +391,8 @@ export class CurbsideSuggestionsElement extends LitElement {
       },
     });
     return html`
-      ${differential} ${this.#renderNote(this.#differential.value)}
+      ${chartSettled(chart) ? html`<curbside-early-signs heading-level="3" .chart=${chart}></curbside-early-signs>` : nothing} ${differential}
+      ${this.#renderNote(this.#differential.value)}
       <curbside-evidence
         heading-level="3"
         .retraction=${this.evidence.retraction}
