@@ -10,7 +10,7 @@ import { classifyReadyError, launchProblem } from '../src/smart/launch-errors.ts
 import { showLaunchProblem } from './problem-page.ts';
 import { configureFhirClient } from './fhir-client-settings.ts';
 import { fhirRequesterFor, keepSessionFresh } from './session.ts';
-import { loadRuntimeConfig } from './runtime-config.ts';
+import { loadEvaluationReport, loadRuntimeConfig } from './runtime-config.ts';
 import { modelForEhr, selectEhrConfig } from '../src/smart/config.ts';
 import { departmentFrom, rolloutStageFor } from '../src/smart/rollout.ts';
 
@@ -54,6 +54,7 @@ async function start(): Promise<void> {
       for (const type of AUDITED_EVENTS) sidebar.addEventListener(type, hold);
       const patientId = context.patientId;
       afterMount = () => {
+        void loadEvaluationReport().then((report) => void (sidebar.evaluationReport = report));
         void import('./model-provider.ts').then(({ configureModel }) => {
           const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
           sidebar.insightProvider = model.provider;

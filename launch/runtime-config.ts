@@ -17,3 +17,16 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
   }
   return parseRuntimeConfig(json);
 }
+
+/**
+ * The latest `npm run evaluate -- --publish` report served beside the app, for "About this AI";
+ * undefined when none is published or it can't be read (the panel then says "not yet evaluated").
+ */
+export async function loadEvaluationReport(): Promise<unknown> {
+  try {
+    const response = await fetch(new URL('./evaluation/latest.json', document.baseURI), { cache: 'no-cache', credentials: 'omit' });
+    return response.ok ? ((await response.json()) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,3 +4,4 @@ export { summarise, percentile } from './metrics.ts';
 export { renderReportHtml, barChartSvg, escapeHtml } from './report-html.ts';
 export { parseGold, type GoldFile } from './gold.ts';
 export { ResumeState } from './resume.ts';
+export { measuredPerformance, isEvaluationReport, type MeasuredPerformance } from './about.ts';

@@ -112,3 +112,19 @@ test('the HTML report escapes what models wrote and draws its charts inline', ()
   assert.equal((html.match(/<svg /g) ?? []).length, 2);
   assert.match(barChartSvg('t', [{ label: 'Top-1', values: [0.5] }], ['p']), /width="160.0"/);
 });
+
+test('"About this AI" gets the figures for its own model only, in words', async () => {
+  const { measuredPerformance } = await import('./about.ts');
+  const report = {
+    schema: 'curbside-evaluation/1',
+    generatedAt: '2026-11-25T16:00:00.000Z',
+    caseSet: { name: 'built-in', description: 'synthetic', cases: 2 },
+    providers: [{ key: 'm', identity: { provider: 'openai-compatible', name: 'M', version: '2', builtIn: false }, figures: summarise([result({ rank: 1 }), result({ rank: 0 })]), cases: [] }],
+  };
+  const shown = measuredPerformance(report, { provider: 'openai-compatible', name: 'M', version: '2', builtIn: true });
+  assert.equal(shown?.date, '2026-11-25');
+  assert.equal(shown?.figures['Expected diagnosis ranked first'], '50 %');
+  assert.equal(shown?.figures['Expected diagnosis in the top 3'], '100 %');
+  assert.equal(measuredPerformance(report, { provider: 'openai-compatible', name: 'M', version: '3', builtIn: false }), undefined, 'another version was not measured');
+  assert.equal(measuredPerformance({ schema: 'other' }, { provider: 'reference-engine', name: 'x', version: '1', builtIn: true }), undefined);
+});

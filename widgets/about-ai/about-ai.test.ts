@@ -88,6 +88,31 @@ describe('<curbside-about-ai>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it("reads the measured figures for its own model from the latest evaluation report, and nothing for another model's", async () => {
+    const figures = {
+      cases: 14, scoredCases: 9, top1: 0.889, top3: 1, top10: 1, cantMissRecall: 1, cantMissCases: 3, groundingRate: 1, unverifiedCitationRate: 0,
+      schemaFailureRate: 0, errorRate: 0, latencyMs: { p50: 1200, p95: 4100 }, tokensSent: { mean: 2800, total: 39200 },
+    };
+    const report = {
+      schema: 'curbside-evaluation/1',
+      generatedAt: '2026-11-25T16:00:00.000Z',
+      caseSet: { name: 'built-in', description: 'the synthetic scenarios', cases: 14 },
+      providers: [{ key: 'foundry', identity: REMOTE_MODEL, figures, cases: [] }],
+    };
+    const el = await fixture<CurbsideAboutAiElement>(html`<curbside-about-ai .model=${REMOTE_MODEL} .report=${report}></curbside-about-ai>`);
+    const validation = text(part(el, 'validation'));
+    expect(validation).to.contain('2026');
+    expect(validation).to.contain('14 cases (9 with an expected diagnosis) — the synthetic scenarios');
+    const rows = [...part(el, 'figures')!.querySelectorAll('div')].map(text);
+    expect(rows).to.include('Expected diagnosis ranked first 88.9 %');
+    expect(rows).to.include("Can't-miss diagnoses in the top 10 (of 3) 100 %");
+    expect(rows).to.include('Time to answer, median / 95th percentile 1.2 s / 4.1 s');
+    await expect(el).to.be.accessible();
+    el.model = BUILT_IN_MODEL;
+    await el.updateComplete;
+    expect(text(part(el, 'not-evaluated'))).to.equal("Not yet evaluated on this site's cases.");
+  });
+
   it('shows the payload view in its slot, in the data section, and fits 320 px', async () => {
     const el = await fixture<CurbsideAboutAiElement>(html`
       <curbside-about-ai .model=${REMOTE_MODEL} style="width: 320px">

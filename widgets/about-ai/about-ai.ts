@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ModelIdentity } from '../../src/insight/types.ts';
+import { measuredPerformance } from '../../src/evaluation/about.ts';
 import { defineOnce } from '../shared/define.ts';
 import { formatDate } from '../shared/format.ts';
 import { AI_LABEL, BUILT_IN_STATEMENT } from '../shared/insight-view.ts';
@@ -29,8 +30,9 @@ const PROVIDER_WORDS: Readonly<Record<ModelIdentity['provider'], string>> = {
  * produces them, how it was validated, and what data leaves the browser — the transparency a
  * clinician needs to weigh a suggestion (EU AI Act Art. 13; FDA CDS criterion 4).
  *
- * Static text around three inputs: the model's identity, the site's validation results (or a
- * plain statement that there are none), and a slot for the exact payload.
+ * Static text around three inputs: the model's identity, the site's validation results (given, or
+ * read from the latest `npm run evaluate` report for this model; else a plain statement that there
+ * are none), and a slot for the exact payload.
  *
  * @slot payload - The exact data sent, usually a `<curbside-payload-view>`.
  *
@@ -62,6 +64,12 @@ export class CurbsideAboutAiElement extends LitElement {
 
   /** This site's evaluation of the model; `undefined` when it has not been evaluated here. */
   @property({ attribute: false }) validation: ModelValidation | undefined;
+
+  /**
+   * The latest report of `npm run evaluate` (its JSON). Used when `validation` is not given: the
+   * figures measured for this `model`, or "not yet evaluated" when the report doesn't cover it.
+   */
+  @property({ attribute: false }) report: unknown;
 
   /** The ARIA level of the title; sections are one level below. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
@@ -153,7 +161,7 @@ export class CurbsideAboutAiElement extends LitElement {
   }
 
   #renderValidation(): TemplateResult {
-    const validation = this.validation;
+    const validation = this.validation ?? (this.model && this.report ? measuredPerformance(this.report, this.model) : undefined);
     if (!validation) return html`<p part="not-evaluated" class="muted">Not yet evaluated on this site's cases.</p>`;
     const figures = Object.entries(validation.figures);
     return html`
