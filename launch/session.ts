@@ -1,13 +1,30 @@
 import type Client from 'fhirclient/lib/Client';
 import type { FhirRequester } from '../src/smart/context.ts';
+import { isAllowedFhirUrl } from '../src/security/fhir-urls.ts';
 
-/** Adapts fhirclient's Client to the one thing widgets need; fhirclient refreshes on 401 itself. */
+/**
+ * Adapts fhirclient's Client to the one thing widgets need; fhirclient refreshes on 401 itself.
+ * fhirclient sends its bearer token to any absolute URL it is given, so a reference or paging
+ * link that points off the launch's FHIR base is refused here, before anything is sent.
+ */
 export function fhirRequesterFor(client: Client): FhirRequester {
   return {
     request<T>(url: string, init?: { signal?: AbortSignal }): Promise<T> {
+      if (!isAllowedFhirUrl(url, client.state.serverUrl)) {
+        return Promise.reject(new Error(`Curbside sends the access token to the FHIR server only; refused ${safeOrigin(url)}.`));
+      }
       return client.request<T>({ url, ...(init?.signal ? { signal: init.signal } : {}) });
     },
   };
+}
+
+/** Names the refused host without echoing a path or query, which could hold an identifier. */
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'a malformed URL';
+  }
 }
 
 const REFRESH_MARGIN_SECONDS = 60;

@@ -1,5 +1,6 @@
 import type Client from 'fhirclient/lib/Client';
 import type { TransportRequest, TransportResponse, WriteTransport } from '../src/writeback/writer.ts';
+import { isAllowedFhirUrl } from '../src/security/fhir-urls.ts';
 
 /**
  * The writer's way to the EHR in the browser: plain fetch with the session's access token, so the
@@ -11,7 +12,7 @@ export function writeTransportFor(client: Client): WriteTransport {
   return {
     async send(request: TransportRequest): Promise<TransportResponse> {
       const url = new URL(request.url, base);
-      if (!url.href.startsWith(base)) throw new Error('Curbside sends the access token to the FHIR server only.');
+      if (!isAllowedFhirUrl(url.href, base)) throw new Error('Curbside sends the access token to the FHIR server only.');
       const token = client.state.tokenResponse?.access_token;
       const response = await fetch(url, {
         method: request.method,

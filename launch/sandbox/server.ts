@@ -21,6 +21,8 @@ import { WRITE_PROFILES, WriteProfiles, isWriteProfile, type WriteProfile } from
 import { generateCohort } from './cohort/index.ts';
 import { answerChatCompletion, DEFAULT_MODEL_FAULTS, type ModelFaults } from './model/model-endpoint.ts';
 import { REFERENCE_ENGINE_VERSION, runReferenceEngine } from '../../src/insight/reference-engine/index.ts';
+import { parseRuntimeConfig } from '../../src/smart/config.ts';
+import { contentSecurityPolicy, cspSourcesFor } from '../../src/security/csp.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = resolve(here, '../..');
@@ -161,6 +163,17 @@ const CONTENT_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 
+/**
+ * What a hospital's web server should send with Curbside, as this app server sends it: the strict
+ * CSP for launches from this EHR (framed by its shell, talking to its FHIR base, authorization
+ * server and model), and no MIME sniffing or referrers.
+ */
+export function appSecurityHeaders(runtimeConfig: unknown, ehrOrigin: string, fhirBase: string): Record<string, string> {
+  const config = parseRuntimeConfig(runtimeConfig);
+  const csp = contentSecurityPolicy(cspSourcesFor(config, [{ fhirBase, ehrOrigin, authorizationOrigins: [ehrOrigin] }]));
+  return { 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const settings: SandboxSettings = { ...DEFAULT_SETTINGS, ...options.settings, model: { ...DEFAULT_MODEL_FAULTS, ...options.settings?.model } };
   const ehrServer = createServer();
@@ -174,9 +187,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let appOrigin = options.appOrigin ?? 'http://127.0.0.1:4100';
   if (options.appDir) {
     const serveApp = sirv(options.appDir, { etag: true, dev: false, single: false });
+    const builtConfig: unknown = JSON.parse(readFileSync(join(options.appDir, 'curbside.config.json'), 'utf8'));
+    let headers: { config: unknown; values: Record<string, string> } | undefined;
+    // The policy follows the configuration being served, so a test's model endpoint is allowed too.
+    const securityHeaders = (): Record<string, string> => {
+      const config = appConfig ?? builtConfig;
+      if (headers && headers.config === config) return headers.values;
+      let values: Record<string, string>;
+      try {
+        values = appSecurityHeaders(config, ehrOrigin, fhirBase);
+      } catch {
+        values = appSecurityHeaders(builtConfig, ehrOrigin, fhirBase);
+      }
+      headers = { config, values };
+      return values;
+    };
     appServer = createServer((req, res) => {
       // The sidebar must never be cached with a stale token-handling script between builds.
       res.setHeader('cache-control', 'no-cache');
+      for (const [name, value] of Object.entries(securityHeaders())) res.setHeader(name, value);
       if (appConfig !== undefined && new URL(req.url ?? '/', 'http://app').pathname === '/curbside.config.json') {
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.end(JSON.stringify(appConfig));

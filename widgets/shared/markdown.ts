@@ -9,10 +9,10 @@
  * Nothing else in Curbside may insert outside HTML or import `unsafeHTML`. The `markdown()`
  * directive writes the policy's `TrustedHTML` straight into a `<template>`, rather than going
  * through `unsafeHTML`, which takes only strings and would pass them through Lit's own
- * policy. A strict CSP can then read:
- *   `require-trusted-types-for 'script'; trusted-types lit-html curbside-markdown dompurify`
- * (`dompurify` is DOMPurify's internal parse; add `'allow-duplicates'` if a page may load
- * the plugin twice, since each copy creates its policy once).
+ * policy. A strict CSP can then read (src/security/csp.ts):
+ *   `require-trusted-types-for 'script'; trusted-types curbside-markdown lit-html`
+ * (DOMPurify is given this policy and creates none of its own; add `'allow-duplicates'` if a
+ * page may load the plugin twice, since each copy creates its policy once).
  *
  * `MarkdownStream` renders a growing answer block by block so a long stream costs little
  * more than one render of the final text: the block still being written is shown as plain
@@ -80,8 +80,7 @@ const markedInstance = new Marked({
 
 // A private instance, so this configuration and hook never change another module's DOMPurify.
 const purifier = DOMPurify(window);
-// Set once: parsing a configuration on every call would cost more than sanitising a short block.
-purifier.setConfig({
+const PURIFY_CONFIG = {
   ALLOWED_TAGS,
   ALLOWED_ATTR,
   ADD_URI_SAFE_ATTR: NOT_ADDRESSES,
@@ -90,7 +89,7 @@ purifier.setConfig({
   ALLOW_ARIA_ATTR: false,
   ALLOW_UNKNOWN_PROTOCOLS: false,
   RETURN_TRUSTED_TYPE: false,
-});
+};
 purifier.addHook('afterSanitizeAttributes', (node) => {
   if (node.nodeName !== 'A') return;
   const element = node as Element;
@@ -102,11 +101,26 @@ purifier.addHook('afterSanitizeAttributes', (node) => {
   element.setAttribute('target', '_blank');
 });
 
+/**
+ * True only while DOMPurify itself runs. DOMPurify parses its input into an inert document, and
+ * under `require-trusted-types-for` that parse needs `TrustedHTML` too; it gets it from this same
+ * policy, which passes the text through untouched only during that window (parsing into a
+ * DOMParser document runs nothing). Everyone else who calls the policy gets the sanitiser, so
+ * one policy name covers both and DOMPurify never creates its own `dompurify` policy.
+ */
+let insidePurifier = false;
+
 function sanitize(html: string): string {
-  return purifier.sanitize(html);
+  if (insidePurifier) return html;
+  insidePurifier = true;
+  try {
+    return purifier.sanitize(html);
+  } finally {
+    insidePurifier = false;
+  }
 }
 
-type MarkdownPolicy = Pick<TrustedTypePolicy, 'createHTML'>;
+type MarkdownPolicy = Pick<TrustedTypePolicy, 'createHTML' | 'createScriptURL'>;
 let policy: MarkdownPolicy | null | undefined;
 
 /** Created on first use, once per copy of this module; null where Trusted Types are unavailable or refused. */
@@ -115,13 +129,25 @@ function markdownPolicy(): MarkdownPolicy | null {
   let created: MarkdownPolicy | null = null;
   const factory = (window as unknown as TrustedTypesWindow).trustedTypes;
   try {
-    if (factory) created = factory.createPolicy(MARKDOWN_POLICY_NAME, { createHTML: sanitize });
+    // DOMPurify insists on a script-URL hook; nothing here needs one, so it refuses them all.
+    if (factory) created = factory.createPolicy(MARKDOWN_POLICY_NAME, { createHTML: sanitize, createScriptURL: refuseScriptUrl });
   } catch (error) {
     // A CSP that does not list the policy: sanitised strings still work until the CSP enforces.
     console.warn(`Curbside could not create the "${MARKDOWN_POLICY_NAME}" Trusted Types policy; markdown is sanitised without it.`, error);
   }
   policy = created;
+  insidePurifier = true;
+  try {
+    // Null stops DOMPurify creating a `dompurify` policy of its own where ours is missing.
+    purifier.setConfig({ ...PURIFY_CONFIG, TRUSTED_TYPES_POLICY: (created as TrustedTypePolicy | null) ?? null });
+  } finally {
+    insidePurifier = false;
+  }
   return created;
+}
+
+function refuseScriptUrl(): string {
+  throw new TypeError('Curbside loads no script from outside text.');
 }
 
 /** True for an absolute http: or https: address. */
