@@ -4,7 +4,10 @@
  * labs, vitals, medicines and notes, read the chart as the app does, and ask whether the early
  * signs or the reference engine's differential name the hidden diagnosis again.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Condition, Resource } from 'fhir/r4';
+import { bundleCases } from '../../scripts/evaluate-cases.ts';
 import { generateCohort, type ScenarioKey } from '../../launch/sandbox/cohort/index.ts';
 import { loadChart } from '../../src/chart/index.ts';
 import { detectEarlySigns } from '../../src/insight/early-signs/index.ts';
@@ -12,7 +15,7 @@ import { runReferenceEngine } from '../../src/insight/reference-engine/index.ts'
 import { PROBLEM } from '../../src/insight/reference-engine/vocabulary.ts';
 import type { Matcher } from '../../src/insight/reference-engine/case-view.ts';
 import { buildCaseSummary } from '../../src/privacy/index.ts';
-import type { LaunchContext } from '../../src/smart/context.ts';
+import type { FhirRequester, LaunchContext } from '../../src/smart/context.ts';
 import { APP_SCOPES, IN_PROCESS_BASE, inProcessRequester, inProcessServer } from '../support/in-process-fhir.ts';
 
 export const AS_OF = '2026-11-25';
@@ -127,4 +130,60 @@ export function formatHiddenReport(report: HiddenReport): string {
     `Recall: ${pct(report.recall.either)} overall (early signs or differential top 5), early signs alone ${pct(report.recall.signs)}, differential alone ${pct(report.recall.differential)} — ${report.results.length} scenarios`,
   ];
   return lines.join('\n');
+}
+
+/** The Synthea fixtures beside the checkout, and the gold file that says which Conditions to withhold. */
+export const SYNTHEA_DIR = fileURLToPath(new URL('../../../shared/fixtures/synthea/', import.meta.url));
+const SYNTHEA_GOLD = fileURLToPath(new URL('../../scripts/gold/synthea.json', import.meta.url));
+
+export interface SyntheaResult {
+  readonly id: string;
+  readonly label: string;
+  readonly bySigns: boolean;
+  readonly differentialRank: number;
+  readonly earlySigns: readonly string[];
+}
+
+/** A gold code matches itself, or every code it prefixes when it ends in `*` (`E11*`). */
+function goldMatch(expected: readonly string[], code: string | null | undefined): boolean {
+  if (!code) return false;
+  return expected.some((e) => (e.endsWith('*') ? code.startsWith(e.slice(0, -1)) : e === code));
+}
+
+/**
+ * The Synthea records whose withheld diagnosis their own data should point to (the shared gold
+ * file, as `npm run evaluate` uses it), each read as of the day after its last encounter.
+ * Undefined when the fixtures folder is absent.
+ */
+export async function evaluateSyntheaHidden(): Promise<readonly SyntheaResult[] | undefined> {
+  if (!existsSync(SYNTHEA_DIR)) return undefined;
+  const { server, set } = await bundleCases(SYNTHEA_DIR, SYNTHEA_GOLD);
+  const results: SyntheaResult[] = [];
+  for (const c of set.cases) {
+    if (!c.expected.length) continue;
+    const context: LaunchContext = { fhirBase: IN_PROCESS_BASE, patientId: c.patientId, ...(c.encounterId ? { encounterId: c.encounterId } : {}), needPatientBanner: false, grantedScopes: APP_SCOPES };
+    const asOf = new Date(`${c.asOf ?? AS_OF}T20:00:00Z`);
+    const fhir: FhirRequester = inProcessRequester(server, c.patientId, APP_SCOPES);
+    const { chart } = await loadChart(fhir, context, { asOf });
+    const signs = detectEarlySigns(chart);
+    const output = runReferenceEngine({ task: { kind: 'differential' }, case: buildCaseSummary(chart, { now: asOf }).summary }, { now: asOf });
+    results.push({
+      id: c.id,
+      label: c.label,
+      bySigns: signs.some((s) => s.condition.codes.some((code) => goldMatch(c.expected, code.code))),
+      differentialRank: output.differential.findIndex((d) => goldMatch(c.expected, d.snomed) || goldMatch(c.expected, d.icd10)),
+      earlySigns: signs.map((s) => s.title),
+    });
+  }
+  return results;
+}
+
+export function formatSyntheaReport(results: readonly SyntheaResult[] | undefined): string {
+  if (!results) return 'Synthea fixtures: skipped (../shared/fixtures/synthea not found)';
+  const found = results.filter((r) => r.bySigns || (r.differentialRank >= 0 && r.differentialRank < 5)).length;
+  return [
+    'Synthea fixtures (withheld Conditions from scripts/gold/synthea.json)',
+    ...results.map((r) => `${r.id.slice(0, 28).padEnd(28)} ${r.label.padEnd(50)} early signs ${r.bySigns ? 'yes' : 'no '}  differential ${r.differentialRank >= 0 ? `#${r.differentialRank + 1}` : 'no'}`),
+    `Recall: ${found}/${results.length} (early signs or differential top 5)`,
+  ].join('\n');
 }
