@@ -123,6 +123,9 @@ export class CurbsideSuggestionsElement extends LitElement {
    */
   @property({ reflect: true }) stage: RolloutStage = 'general';
 
+  /** The latest evaluation report, for "About this AI" (see `<curbside-about-ai>.report`). */
+  @property({ attribute: false }) evaluationReport: unknown;
+
   #evidenceAbort: AbortController | undefined;
   #preparedFor: { chart: PatientChart; prepared: SanitisedCase } | undefined;
 
@@ -360,7 +363,7 @@ export class CurbsideSuggestionsElement extends LitElement {
         ${model
           ? html`<details>
               <summary>About this AI</summary>
-              <curbside-about-ai heading-level="3" .model=${model}></curbside-about-ai>
+              <curbside-about-ai heading-level="3" .model=${model} .report=${this.evaluationReport}></curbside-about-ai>
             </details>`
           : nothing}
       </section>
