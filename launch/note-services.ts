@@ -58,7 +58,7 @@ export function noteServices(client: Client, context: LaunchContext & { patientI
     ['curbside-suggestions-shown', ((e: GlobalEventHandlersEventMap['curbside-suggestions-shown']) => {
       lastModel = e.detail.model;
       const { insightId, itemIds, items, shadow } = e.detail;
-      record((ctx) => (shadow ? suggestionsShadowEvent(ctx, { insightId, items: items ?? itemIds.map((id) => ({ id, codes: [], verified: true })) }) : suggestionsShownEvent(ctx, { insightId, itemIds })), e.detail.model);
+      record((ctx) => (shadow ? suggestionsShadowEvent(ctx, { insightId, items: items ?? itemIds.map((id) => ({ id, codes: [], verified: true })) }) : suggestionsShownEvent(ctx, { insightId, itemIds, ...(items ? { items } : {}) })), e.detail.model);
     }) as EventListener],
     ['curbside-suggestion-accept', ((e: GlobalEventHandlersEventMap['curbside-suggestion-accept']) => {
       record((ctx) => suggestionAcceptedEvent(ctx, { insightId: e.detail.insightId, itemId: e.detail.itemId }));

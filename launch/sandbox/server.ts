@@ -21,6 +21,7 @@ import { WRITE_PROFILES, WriteProfiles, isWriteProfile, type WriteProfile } from
 import { generateCohort } from './cohort/index.ts';
 import { answerChatCompletion, DEFAULT_MODEL_FAULTS, type ModelFaults } from './model/model-endpoint.ts';
 import { REFERENCE_ENGINE_VERSION, runReferenceEngine } from '../../src/insight/reference-engine/index.ts';
+import { documentedFrom, parseBands, renderMonitorHtml, summariseAudit } from '../../src/evaluation/monitor.ts';
 import { parseRuntimeConfig } from '../../src/smart/config.ts';
 import { contentSecurityPolicy, cspSourcesFor } from '../../src/security/csp.ts';
 
@@ -536,6 +537,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return true;
       }
       sendJson(req, res, 200, await writtenNotes(patient, { fhir, fhirBase, writeProfiles, auditSink, writeProfile: settings.writeProfile, since: startedAt }));
+      return true;
+    }
+    if (url.pathname === '/ehr/monitor' && req.method === 'GET') {
+      // Everything Curbside put on the audit trail here (the FHIR server's AuditEvents and the sink's),
+      // judged against the monitoring bands of the configuration the app is served with.
+      const events = [...(await fhir.searchUnchecked<AuditEvent>('AuditEvent', '')), ...auditSink.events];
+      const documented = documentedFrom(JSON.stringify(await fhir.searchUnchecked('Condition', '')));
+      const served = (appConfig ?? JSON.parse(readFileSync(join(options.appDir ?? join(PROJECT_ROOT, 'public'), 'curbside.config.json'), 'utf8'))) as { monitoring?: unknown };
+      const summary = summariseAudit(events, { documented, bands: parseBands(served.monitoring) });
+      if (url.searchParams.get('format') === 'json') sendJson(req, res, 200, summary);
+      else send(req, res, 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' }, renderMonitorHtml(summary, 'Curbside monitoring — sandbox EHR'));
       return true;
     }
     if (url.pathname === '/ehr/expire-tokens' && req.method === 'POST') {

@@ -128,13 +128,32 @@ export function modelDisclosureEvent(context: AuditContext, payload: { readonly 
   });
 }
 
-export function suggestionsShownEvent(context: AuditContext, shown: { readonly insightId: string; readonly itemIds: readonly string[] }): AuditEvent {
+type ShownItem = { readonly id: string; readonly codes: readonly string[]; readonly verified: boolean };
+
+/** Codes and grounding per item, so monitoring can rate acceptance per suggestion and count unverified items shown. */
+function itemDetails(items: readonly ShownItem[]): Array<readonly [string, string]> {
+  return items.flatMap((item) => [
+    ['itemId', item.id] as const,
+    ...item.codes.map((code) => ['itemCode', `${item.id}|${code}`] as const),
+    ...(item.verified ? [] : [['itemUnverified', item.id] as const]),
+  ]);
+}
+
+export function suggestionsShownEvent(
+  context: AuditContext,
+  shown: { readonly insightId: string; readonly itemIds: readonly string[]; readonly items?: readonly ShownItem[] },
+): AuditEvent {
   return build(context, {
     type: AUDIT_TYPES.patientRecord,
     action: 'R',
     subtype: 'suggestions-shown',
     outcome: '0',
-    entities: [insightEntity(shown.insightId, [['itemCount', String(shown.itemIds.length)], ...shown.itemIds.map((id) => ['itemId', id] as const)])],
+    entities: [
+      insightEntity(shown.insightId, [
+        ['itemCount', String(shown.itemIds.length)],
+        ...(shown.items ? itemDetails(shown.items) : shown.itemIds.map((id) => ['itemId', id] as const)),
+      ]),
+    ],
   });
 }
 
@@ -144,23 +163,14 @@ export function suggestionsShownEvent(context: AuditContext, shown: { readonly i
  */
 export function suggestionsShadowEvent(
   context: AuditContext,
-  recorded: { readonly insightId: string; readonly items: ReadonlyArray<{ readonly id: string; readonly codes: readonly string[]; readonly verified: boolean }> },
+  recorded: { readonly insightId: string; readonly items: readonly ShownItem[] },
 ): AuditEvent {
   return build(context, {
     type: AUDIT_TYPES.patientRecord,
     action: 'R',
     subtype: 'suggestions-shadow',
     outcome: '0',
-    entities: [
-      insightEntity(recorded.insightId, [
-        ['itemCount', String(recorded.items.length)],
-        ...recorded.items.flatMap((item) => [
-          ['itemId', item.id] as const,
-          ...item.codes.map((code) => ['itemCode', `${item.id}|${code}`] as const),
-          ...(item.verified ? [] : [['itemUnverified', item.id] as const]),
-        ]),
-      ]),
-    ],
+    entities: [insightEntity(recorded.insightId, [['itemCount', String(recorded.items.length)], ...itemDetails(recorded.items)])],
   });
 }
 
