@@ -9,7 +9,9 @@ import { CaseView, formatNumber, type Point } from '../reference-engine/case-vie
 import { measurementById, type MeasurementId } from '../reference-engine/measurements.ts';
 import { cite, toModelCitation, type ReferenceKey } from '../reference-engine/references.ts';
 import { chartAsLocalCase } from './chart-case.ts';
-import { ckdEpi2021 } from './population.ts';
+import { childVitalRange, ckdEpi2021, haemoglobinLowerLimit } from './population.ts';
+import { pregnancy } from '../reference-engine/knowledge-base/shared.ts';
+import type { ReferenceRange } from '../../chart/types.ts';
 import type { EarlySign, EarlySignFigure, EarlySignKind, EarlySignSeries } from './types.ts';
 
 export class SignContext {
@@ -114,10 +116,24 @@ function chartSeries(ctx: SignContext, used: UsedSeries): EarlySignSeries[] {
       label: best.display,
       ...(best.unit ? { unit: best.unit } : {}),
       points: best.points,
-      ...(best.referenceRange ? { referenceRange: best.referenceRange } : {}),
+      ...(best.referenceRange ? { referenceRange: best.referenceRange } : populationRange(ctx, used.measurement)),
       used: best.points.filter((p) => refs.has(p.reference)).map((p) => p.reference),
     },
   ];
+}
+
+/**
+ * A range for the sparkline's band when the laboratory sent none: haemoglobin by sex, age and
+ * pregnancy, children's heart and respiratory rates by age band.
+ */
+function populationRange(ctx: SignContext, id: MeasurementId): { referenceRange?: ReferenceRange } {
+  const v = ctx.view;
+  if (id === 'hemoglobin') return { referenceRange: { low: haemoglobinLowerLimit(v.age, v.sex, pregnancy(v) !== undefined), unit: 'g/dL', text: 'anaemia threshold for sex, age and pregnancy' } };
+  if (id === 'heart-rate' || id === 'respiratory-rate') {
+    const range = childVitalRange(id, v.age);
+    if (range) return { referenceRange: { low: range.low, high: range.high, unit: range.unit, text: 'usual range for age' } };
+  }
+  return {};
 }
 
 export function n(value: number, decimals = 0): string {

@@ -148,8 +148,19 @@ describe('early-sign rules', () => {
 
   test('anaemia by sex-specific thresholds: 12.5 g/dL is anaemia in a man, not in a woman', () => {
     const hb = [obs(HB, 12.5, 'g/dL', 100), obs(HB, 12.4, 'g/dL', 5)];
-    assert.ok(ids(chart({ observations: hb, gender: 'male' })).includes('anaemia-unrecorded'));
+    const sign = detectEarlySigns(chart({ observations: hb, gender: 'male' })).find((s) => s.id === 'anaemia-unrecorded');
+    assert.ok(sign);
+    // The lab sent no range, so the sparkline's band is the threshold for a man.
+    assert.equal(sign.series[0]!.referenceRange?.low, 13);
     assert.ok(!ids(chart({ observations: hb, gender: 'female' })).includes('anaemia-unrecorded'));
+  });
+
+  test('pregnancy charted (serum hCG) lowers the anaemia threshold to 11 g/dL', () => {
+    const hcg = obs('21198-7', 5200, 'm[IU]/mL', 10);
+    const mild = [obs(HB, 11.5, 'g/dL', 60), obs(HB, 11.4, 'g/dL', 5)];
+    assert.ok(ids(chart({ observations: mild, age: 30, gender: 'female' })).includes('anaemia-unrecorded'));
+    assert.ok(!ids(chart({ observations: [...mild, hcg], age: 30, gender: 'female' })).includes('anaemia-unrecorded'));
+    assert.ok(ids(chart({ observations: [obs(HB, 10.6, 'g/dL', 60), obs(HB, 10.4, 'g/dL', 5), hcg], age: 30, gender: 'female' })).includes('anaemia-unrecorded'));
   });
 
   test('eGFR computed with CKD-EPI 2021 when only creatinine is charted', () => {
