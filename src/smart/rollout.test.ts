@@ -70,3 +70,12 @@ test('bad rollout entries are refused with the field named', () => {
   assert.throws(() => parseRuntimeConfig({ ehrs: [ehr({ stage: 'pilot', pilotOthers: 'general' })] }), /pilotOthers/);
   assert.throws(() => parseRuntimeConfig({ killSwitch: 'yes', ehrs: [] }), /killSwitch/);
 });
+
+test('the shipped configuration: the sandbox in general release, a newly registered Epic or Oracle Health site starts in shadow', async () => {
+  const { readFileSync } = await import('node:fs');
+  const shipped = parseRuntimeConfig(JSON.parse(readFileSync(new URL('../../public/curbside.config.json', import.meta.url), 'utf8')));
+  const stage = (id: string) => rolloutStageFor(shipped.ehrs.find((e) => e.id === id)!.rollout, { fhirUser: 'Practitioner/1' }, shipped.killSwitch).stage;
+  assert.equal(stage('sandbox'), 'general');
+  assert.equal(stage('epic'), 'shadow');
+  assert.equal(stage('oracle-health'), 'shadow');
+});
