@@ -14,6 +14,8 @@ import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { PROJECT_ROOT, type Sandbox } from '../../launch/sandbox/server.ts';
 import { TRUSTED_TYPES_POLICIES } from '../../src/security/csp.ts';
+import { answerChatCompletion, DEFAULT_MODEL_FAULTS } from '../../launch/sandbox/model/model-endpoint.ts';
+import { parseModelOutput } from '../../src/insight/schema.ts';
 
 let sandbox: Sandbox;
 let chromium: TestBrowser;
@@ -29,6 +31,7 @@ after(async () => {
 });
 
 const REPORT = '[curbside-test]';
+const CORPUS = (JSON.parse(readFileSync(`${PROJECT_ROOT}/test/security/xss-corpus.json`, 'utf8')) as { payloads: Array<{ payload: string }> }).payloads.map((p) => p.payload);
 
 /** Everything the browser showed us, from every frame of one tab. */
 interface Observed {
@@ -264,7 +267,7 @@ describe('security end to end', () => {
   });
 
   test('hostile text in a patient’s name, problems and notes, read through the real launch, never runs', { timeout: 120_000 }, async () => {
-    const corpus = (JSON.parse(readFileSync(`${PROJECT_ROOT}/test/security/xss-corpus.json`, 'utf8')) as { payloads: Array<{ payload: string }> }).payloads.map((p) => p.payload);
+    const corpus = CORPUS;
     const patientId = 'htn-11';
     const patient = (await sandbox.fhir.readUnchecked<Patient>('Patient', patientId))!;
     const hostileName = corpus.find((p) => p.includes('onerror'))!;
@@ -315,6 +318,54 @@ describe('security end to end', () => {
     assert.ok((bannerName ?? '').includes('onerror'), 'the name is shown, as text');
 
     const found = (await frame.evaluate(OPEN_AND_INSPECT)) as string[];
+    assert.deepEqual(found, []);
+    assert.deepEqual(observed.dialogs, [], 'no payload ran');
+    assert.deepEqual(observed.violations, [], 'nothing was even attempted against the CSP');
+    assert.ok(!observed.appUrls.some((url) => /^(?:javascript|data):/i.test(url)), 'no navigation to a script URL');
+    await context.close();
+  });
+
+  test('hostile model output (conditions, findings, markdown summary, citation titles and URLs) through the real model path never runs', { timeout: 120_000 }, async () => {
+    const payloads = CORPUS.slice(0, 60);
+    const wire = {
+      differential: payloads.slice(0, 6).map((payload, i) => ({
+        condition: payload,
+        snomed: null,
+        icd10: null,
+        likelihood: i === 0 ? 'high' : 'low',
+        probability: null,
+        cantMiss: i === 1,
+        rarity: payloads[i + 6]!,
+        supporting: [{ text: payloads[i + 12]!, factIds: 'F1' }],
+        opposing: [{ text: payloads[i + 18]!, factIds: '' }],
+        missing: [payloads[i + 24]!],
+        nextSteps: [{ text: payloads[i + 30]!, kind: 'test' }],
+        citations: [{ title: payloads[i + 36]!, source: payloads[i + 42]!, year: 2024, url: payloads[i + 48]!, doi: null, pmid: null, quote: payloads[i]! }],
+      })),
+      summary: payloads.map((payload) => `- ${payload} [see](${payload})`).join('\n'),
+      citations: [{ title: payloads[1]!, source: 'x', year: null, url: 'javascript:xss()', doi: null, pmid: null, quote: null }],
+      confidence: payloads[2]!,
+    };
+    const parsed = parseModelOutput(JSON.stringify(wire));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    const { context, page, observed } = await observedTab();
+    // The model endpoint answers with the hostile output, encoded by the sandbox's own chat-completions server.
+    let answered = 0;
+    await context.route(`${sandbox.ehrOrigin}/model/**`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const reply = await answerChatCompletion(route.request().postDataJSON(), { answer: () => parsed.output, modelName: 'hostile', faults: DEFAULT_MODEL_FAULTS });
+      let body = reply.body ?? '';
+      if (reply.stream) for await (const line of reply.stream) body += line;
+      answered += 1;
+      await route.fulfill({ status: reply.status, headers: { ...reply.headers, 'access-control-allow-origin': sandbox.appOrigin }, body });
+    });
+    const frame = await launchFor(page, 'ckd-01');
+    assert.ok(answered >= 1, 'the app asked the (hostile) model');
+    const condition = await frame.locator('curbside-differential [part~="item"] [part~="condition"]').first().textContent();
+    assert.ok(payloads.slice(0, 6).some((p) => (condition ?? '').includes(p.trim().slice(0, 12))), 'the hostile condition is shown, as text');
+    for (const disclosure of await frame.locator('curbside-differential [part~="disclosure"]').all()) await disclosure.click();
+    const found = (await frame.evaluate(OPEN_AND_INSPECT)) as string[];
+    await page.waitForTimeout(500);
     assert.deepEqual(found, []);
     assert.deepEqual(observed.dialogs, [], 'no payload ran');
     assert.deepEqual(observed.violations, [], 'nothing was even attempted against the CSP');
