@@ -47,6 +47,8 @@ export interface HiddenResult {
   readonly byDifferential: boolean;
   /** Rank in the differential (0-based), or -1. */
   readonly differentialRank: number;
+  /** References the early signs cite that are not facts of this chart (must be none). */
+  readonly unknownReferences: readonly string[];
 }
 
 export interface HiddenReport {
@@ -99,6 +101,15 @@ export async function evaluateHiddenDiagnoses(): Promise<HiddenReport> {
     const signs = detectEarlySigns(chart);
     const output = runReferenceEngine({ task: { kind: 'differential' }, case: buildCaseSummary(chart).summary }, { now: AS_OF });
     const bySigns = signs.some((s) => codeMatches(hidden.family, s.condition.codes, s.condition.display));
+    const facts = new Set([
+      ...chart.problems.map((p) => p.reference),
+      ...chart.medications.map((m) => m.reference),
+      ...chart.allergies.map((a) => a.reference),
+      ...chart.textResults.map((t) => t.reference),
+      ...chart.notes.map((n) => n.reference),
+      ...Object.values(chart.series).flatMap((series) => series.points.map((p) => p.reference)),
+      ...(chart.encounter ? [chart.encounter.reference] : []),
+    ]);
     const differentialRank = output.differential.findIndex((d) => codeMatches(hidden.family, [{ code: d.snomed }, { code: d.icd10 }], d.condition));
     results.push({
       key,
@@ -109,6 +120,7 @@ export async function evaluateHiddenDiagnoses(): Promise<HiddenReport> {
       // The differential counts when the hidden diagnosis is in its top five.
       byDifferential: differentialRank >= 0 && differentialRank < 5,
       differentialRank,
+      unknownReferences: signs.flatMap((sign) => sign.references.filter((r) => !facts.has(r))),
     });
   }
   const share = (f: (r: HiddenResult) => boolean): number => (results.length ? results.filter(f).length / results.length : 0);
