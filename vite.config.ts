@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { resolve } from 'node:path';
 import { generateManifest, manifestElements } from './scripts/custom-elements.ts';
+import { metaCsp } from './scripts/meta-csp.ts';
 
 const root = resolve(import.meta.dirname, 'launch');
 
@@ -25,7 +26,7 @@ function customElementsManifest(): Plugin {
 export default defineConfig({
   root,
   publicDir: resolve(import.meta.dirname, 'public'),
-  plugins: [customElementsManifest()],
+  plugins: [customElementsManifest(), metaCsp()],
   // fhirclient ships polyfills for old browsers; the EHR browsers Curbside supports don't need them.
   define: { FHIRCLIENT_PURE: 'true' },
   server: { host: '127.0.0.1', port: 4100, strictPort: true },
