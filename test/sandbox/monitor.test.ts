@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Condition } from 'fhir/r4';
 import { startSandbox, type Sandbox } from '../../launch/sandbox/server.ts';
 import { suggestionAcceptedEvent, suggestionRejectedEvent, suggestionsShadowEvent, suggestionsShownEvent, type AuditContext } from '../../src/audit/events.ts';
 import type { MonitorSummary } from '../../src/evaluation/monitor.ts';
@@ -32,7 +33,7 @@ test('/ehr/monitor sums up the audit trail, with shadow agreement against the ch
   await post(suggestionRejectedEvent(ctx('ckd-01'), { insightId: 'i1', itemId: 'b', overrideReason: { code: 'not-relevant', display: 'Not relevant to this patient' } }));
   // A shadow set for a patient whose chart gets the suggested diagnosis documented afterwards.
   await post(suggestionsShadowEvent({ ...ctx('dm-02'), recorded: '2026-11-01T09:00:00Z' }, { insightId: 's1', items: [{ id: 'x', codes: ['http://snomed.info/sct|44054006'], verified: true }] }));
-  await sandbox.fhir.load([{ resourceType: 'Condition', id: 'dm-02-documented', subject: { reference: 'Patient/dm-02' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] }, recordedDate: '2026-11-02' }]);
+  await sandbox.fhir.load([{ resourceType: 'Condition', id: 'dm-02-documented', subject: { reference: 'Patient/dm-02' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] }, recordedDate: '2026-11-02' } as Condition]);
 
   const summary = (await (await fetch(`${sandbox.ehrOrigin}/ehr/monitor?format=json`)).json()) as MonitorSummary;
   assert.equal(summary.itemsShown, 2);
