@@ -7,8 +7,12 @@ import type { Point } from '../reference-engine/case-view.ts';
 
 const DAYS_PER_YEAR = 365.25;
 
+/** Pairs grow with the square of the points: beyond this many, an even sample keeps it fast. */
+const MAX_POINTS = 300;
+
 /** Median pairwise slope in units per year; undefined with fewer than two distinct times. */
-export function theilSenPerYear(points: readonly Point[]): number | undefined {
+export function theilSenPerYear(all: readonly Point[]): number | undefined {
+  const points = all.length <= MAX_POINTS ? all : Array.from({ length: MAX_POINTS }, (_, i) => all[Math.round((i * (all.length - 1)) / (MAX_POINTS - 1))]!);
   const slopes: number[] = [];
   for (let i = 0; i < points.length; i++) {
     for (let j = i + 1; j < points.length; j++) {
