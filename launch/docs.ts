@@ -22,6 +22,7 @@ const EXAMPLES: Record<string, () => TemplateResult> = {
   'curbside-sparkline': () =>
     html`<curbside-sparkline label="eGFR" .unit=${egfr.unit} .points=${egfr.points} .referenceRange=${egfr.referenceRange}></curbside-sparkline>`,
   'curbside-differential': () => html`<curbside-differential state="ready" .insight=${insight} .model=${model}></curbside-differential>`,
+  'curbside-early-signs': () => html`<curbside-early-signs .chart=${chart}></curbside-early-signs>`,
   'curbside-evidence': () =>
     html`<curbside-evidence
       state="ready"
