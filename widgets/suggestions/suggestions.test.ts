@@ -72,6 +72,37 @@ describe('<curbside-suggestions>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shadow stage: runs the model and reports the set with its codes as shadow, but renders nothing, even with the switch off', async () => {
+    sessionStorage.setItem('curbside.suggestions', 'off');
+    const model = spy();
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions stage="shadow" .provider=${model.provider}></curbside-suggestions>`);
+    const shown = oneEvent(el, 'curbside-suggestions-shown');
+    el.chart = CHART;
+    const { detail } = await shown;
+    expect(model.calls.length).to.equal(1);
+    expect(detail.shadow).to.equal(true);
+    expect(detail.items!.length).to.equal(detail.itemIds.length);
+    expect(detail.items!.some((item) => item.codes.some((code) => code.includes('|')))).to.equal(true);
+    await el.updateComplete;
+    expect(el.shadowRoot!.children.length, 'nothing rendered').to.equal(0);
+    expect(el.getBoundingClientRect().height).to.equal(0);
+  });
+
+  it('pilot stage: the suggestions under a pilot banner; general: no banner; off: nothing asked or shown', async () => {
+    const pilot = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions stage="pilot" .chart=${CHART} .provider=${spy().provider}></curbside-suggestions>`);
+    await ready(pilot);
+    expect(pilot.shadowRoot!.querySelector('[part~="pilot-banner"]')!.textContent).to.contain('Pilot.');
+    await expect(pilot).to.be.accessible();
+    const general = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${spy().provider}></curbside-suggestions>`);
+    await ready(general);
+    expect(general.shadowRoot!.querySelector('[part~="pilot-banner"]')).to.equal(null);
+    const model = spy();
+    const off = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions stage="off" .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(model.calls.length).to.equal(0);
+    expect(off.shadowRoot!.children.length).to.equal(0);
+  });
+
   it('shows the early signs found in the chart beside the differential, without asking the model for them', async () => {
     const model = spy();
     const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${model.provider}></curbside-suggestions>`);
