@@ -74,6 +74,11 @@ describe('rollout stages in the sandbox', () => {
     const { page, frame } = await launch('ckd-01');
     await frame.locator('curbside-differential[state="ready"]').waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('curbside-suggestions [part~="pilot-banner"]').count(), 0);
+    // "About this AI" shows the measured figures from the published evaluation report for this model.
+    await frame.locator('curbside-suggestions summary', { hasText: 'About this AI' }).click();
+    const validation = frame.locator('curbside-about-ai [part~="validation"]');
+    await validation.locator('[part~="figures"]').waitFor({ timeout: 10_000 });
+    assert.match((await validation.textContent()) ?? '', /Expected diagnosis ranked first/);
     await page.context().close();
   });
 
