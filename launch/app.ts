@@ -39,54 +39,58 @@ async function start(): Promise<void> {
   sidebar.context = context;
   const requester = fhirRequesterFor(client);
   sidebar.fhir = requester;
-  // The model and the note/audit services load beside the chart, not before the banner.
-  let afterMount: (() => void) | undefined;
-  try {
-    const config = await loadRuntimeConfig();
-    const ehr = selectEhrConfig(context.fhirBase, config);
-    // The stage is decided per launch from a configuration fetched with no-cache: that is the kill switch.
-    const department = ehr && departmentFrom(tokenResponse, ehr.rollout);
-    const rollout = ehr && rolloutStageFor(ehr.rollout, { ...(context.fhirUser ? { fhirUser: context.fhirUser } : {}), ...(department ? { department } : {}) }, config.killSwitch);
-    if (rollout) sidebar.stage = rollout.stage;
-    if (ehr && rollout && rollout.stage !== 'off') {
-      const held: Event[] = [];
-      const hold = (event: Event): void => void held.push(event);
-      for (const type of AUDITED_EVENTS) sidebar.addEventListener(type, hold);
-      const patientId = context.patientId;
-      afterMount = () => {
-        void loadEvaluationReport().then((report) => void (sidebar.evaluationReport = report));
-        void import('./model-provider.ts').then(({ configureModel }) => {
-          const model = configureModel(modelForEhr(ehr, config, context.fhirBase));
-          sidebar.insightProvider = model.provider;
-          if (model.signIn) sidebar.modelSignIn = model.signIn;
-        });
-        void import('./note-services.ts').then(async ({ noteServices }) => {
-          const services = noteServices(client, { ...context, patientId }, ehr, requester);
-          services.auditEventsFrom(sidebar);
-          for (const type of AUDITED_EVENTS) sidebar.removeEventListener(type, hold);
-          // Events raised while the trail's code loaded are recorded now, in order.
-          for (const event of held.splice(0)) services.record(event);
-          // Shadow mode can write nothing to the chart, so filing is never opened.
-          if (rollout.stage === 'shadow') return;
-          try {
-            sidebar.noteFiling = await services.openFiling();
-          } catch {
-            // Without filing the composer still drafts; the attestation says the note can't be filed.
-          }
-        });
-      };
-    }
-  } catch {
-    // Without a readable configuration there are no suggestions; the chart summary still works.
-  }
   sidebar.addEventListener('curbside-chart-load', (event) => {
     performance.mark('curbside:chart-summary', { detail: event.detail.stats });
   });
+  const chartLoaded = new Promise<void>((resolve) => sidebar.addEventListener('curbside-chart-load', () => resolve(), { once: true }));
+  // Audited events can only follow a model being given, but are held from the start so none is lost.
+  const held: Event[] = [];
+  const hold = (event: Event): void => void held.push(event);
+  for (const type of AUDITED_EVENTS) sidebar.addEventListener(type, hold);
+  // The sidebar goes up at once: the banner and chart need nothing from the configuration.
   document.getElementById('launch-root')!.replaceChildren(sidebar);
-  afterMount?.();
   keepSessionFresh(client, () => {
     // A failed background refresh is not fatal: fhirclient retries on the next 401, and the
     // sidebar reports a request that still fails.
+  });
+
+  // The configuration, the model and the note/audit services load beside the banner and chart.
+  let config;
+  try {
+    config = await loadRuntimeConfig();
+  } catch {
+    // Without a readable configuration there are no suggestions; the chart summary still works.
+    return;
+  }
+  const ehr = selectEhrConfig(context.fhirBase, config);
+  // The stage is decided per launch from a configuration fetched with no-cache: that is the kill switch.
+  const department = ehr && departmentFrom(tokenResponse, ehr.rollout);
+  const rollout = ehr && rolloutStageFor(ehr.rollout, { ...(context.fhirUser ? { fhirUser: context.fhirUser } : {}), ...(department ? { department } : {}) }, config.killSwitch);
+  if (rollout) sidebar.stage = rollout.stage;
+  if (!ehr || !rollout || rollout.stage === 'off') return;
+  const patientId = context.patientId;
+  const runtime = config;
+  void loadEvaluationReport().then((report) => void (sidebar.evaluationReport = report));
+  void import('./model-provider.ts').then(({ configureModel }) => {
+    const model = configureModel(modelForEhr(ehr, runtime, context.fhirBase));
+    sidebar.insightProvider = model.provider;
+    if (model.signIn) sidebar.modelSignIn = model.signIn;
+  });
+  void import('./note-services.ts').then(async ({ noteServices }) => {
+    const services = noteServices(client, { ...context, patientId }, ehr, requester);
+    services.auditEventsFrom(sidebar);
+    for (const type of AUDITED_EVENTS) sidebar.removeEventListener(type, hold);
+    // Events raised while the trail's code loaded are recorded now, in order.
+    for (const event of held.splice(0)) services.record(event);
+    // Shadow mode can write nothing to the chart, so filing is never opened.
+    if (rollout.stage === 'shadow') return;
+    // Filing reads the clinician's Practitioner: after the chart, whose reads it would otherwise queue.
+    await chartLoaded;
+    try {
+      sidebar.noteFiling = await services.openFiling();
+    } catch {
+      // Without filing the composer still drafts; the attestation says the note can't be filed.
+    }
   });
 }
 
