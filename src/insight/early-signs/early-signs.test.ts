@@ -163,6 +163,15 @@ describe('early-sign rules', () => {
     assert.ok(ids(chart({ observations: [obs(HB, 10.6, 'g/dL', 60), obs(HB, 10.4, 'g/dL', 5), hcg], age: 30, gender: 'female' })).includes('anaemia-unrecorded'));
   });
 
+  test('a pregnancy in the results while an ACE inhibitor is active is raised, and says the problem list lacks it', () => {
+    const hcg = [obs('21198-7', 5200, 'm[IU]/mL', 10)];
+    const lisinopril: Medication = { reference: 'MedicationRequest/lis', display: 'lisinopril 10 MG Oral Tablet', codes: [], status: 'active' };
+    const sign = detectEarlySigns(chart({ observations: hcg, age: 31, gender: 'female', medications: [lisinopril] })).find((x) => x.id === 'pregnancy-ras-blocker');
+    assert.ok(sign?.unrecorded && sign.cantMiss);
+    assert.ok(sign.references.includes('MedicationRequest/lis'));
+    assert.ok(!ids(chart({ observations: hcg, age: 31, gender: 'female' })).includes('pregnancy-ras-blocker'));
+  });
+
   test('eGFR computed with CKD-EPI 2021 when only creatinine is charted', () => {
     const creat = [2.0, 2.05, 2.1].map((v, i) => obs(CREATININE, v, 'mg/dL', (2 - i) * 100));
     const sign = detectEarlySigns(chart({ observations: creat, age: 70, gender: 'male' })).find((s) => s.id === 'ckd-unrecorded');

@@ -712,6 +712,32 @@ const sepsisScreen = rule('qsofa', 'Two or more qSOFA criteria in the last day (
   });
 });
 
+const pregnancyOnRasBlocker = rule('pregnancy-ras-blocker', 'A pregnancy in the results (hCG) or on the list while an ACE inhibitor, ARB or renin inhibitor is active', (ctx) => {
+  const v = ctx.view;
+  const p = pregnancy(v);
+  const drugs = [...v.medications(DRUG.aceInhibitor), ...v.medications(DRUG.arb), ...v.medications(DRUG.reninInhibitor)];
+  if (!p || !drugs.length) return undefined;
+  const listed = v.problems(PROBLEM.pregnancy).length > 0;
+  const hcg = v.where('hcg', (x) => x >= 25, 60);
+  return buildSign(ctx, {
+    id: 'pregnancy-ras-blocker',
+    kind: listed ? 'pattern' : 'unrecorded',
+    title: `Pregnancy${listed ? '' : ' (not on the problem list)'} while taking ${drugs[0]!.display}`,
+    condition: { display: 'Pregnancy', snomed: '77386006', icd10: 'Z33.1' },
+    figure: { value: p.weeks ?? 0, unit: 'weeks', text: p.weeks !== undefined ? `about ${p.weeks} weeks` : p.text },
+    why: `${p.text[0]!.toUpperCase()}${p.text.slice(1)}, with ${drugs.map((d) => d.display).join(', ')} active.`,
+    criterion: '2017 ACC/AHA: women with hypertension who become pregnant should not be treated with ACE inhibitors, ARBs or direct renin inhibitors.',
+    cite: ['hypertension2017', 'Women with hypertension who become pregnant should not be treated with ACE inhibitors, ARBs or direct renin inhibitors, and should be transitioned to methyldopa, nifedipine and/or labetalol.'],
+    used: hcg.length ? [{ measurement: 'hcg', points: hcg }] : [],
+    facts: [...p.facts, ...drugs.map((d) => d.id)],
+    confirm: ['Quantitative serum hCG and dating ultrasound', 'Switch to labetalol, nifedipine or methyldopa now'],
+    refute: ['A negative serum hCG'],
+    unrecorded: !listed,
+    cantMiss: true,
+    confidence: 'high',
+  });
+});
+
 /** The run of results ending at the latest that all pass and span at least `minDays`. */
 function persistentFor(points: readonly Point[], test: (value: number) => boolean, minDays: number): Point[] | undefined {
   const run: Point[] = [];
@@ -749,5 +775,6 @@ export const EARLY_SIGN_RULES: readonly EarlySignRule[] = [
   ldlUntreated,
   troponinRise,
   sepsisScreen,
+  pregnancyOnRasBlocker,
 ];
 
