@@ -601,7 +601,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const file = SHELL_FILES[url.pathname];
       if (file && req.method === 'GET') {
         const ext = file.split('.').pop()!;
-        return send(req, res, 200, { 'content-type': CONTENT_TYPES[ext]!, 'cache-control': 'no-cache' }, readFileSync(join(SHELL_DIR, file)));
+        // The stand-in EHR holds itself to a strict policy too: it frames only Curbside (and its own sign-in pages).
+        const shellCsp = `default-src 'self'; script-src 'self'; style-src 'self'; frame-src 'self' ${appOrigin}; object-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types 'none'`;
+        return send(req, res, 200, { 'content-type': CONTENT_TYPES[ext]!, 'cache-control': 'no-cache', 'content-security-policy': shellCsp }, readFileSync(join(SHELL_DIR, file)));
       }
       return send(req, res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'Not found');
     })().catch((error: unknown) => {
