@@ -76,7 +76,7 @@ describe('<curbside-suggestions>', () => {
     sessionStorage.setItem('curbside.suggestions', 'off');
     const model = spy();
     const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions stage="shadow" .provider=${model.provider}></curbside-suggestions>`);
-    const shown = oneEvent(el, 'curbside-suggestions-shown');
+    const shown = oneEvent(el, 'curbside-suggestions-shown') as Promise<GlobalEventHandlersEventMap['curbside-suggestions-shown']>;
     el.chart = CHART;
     const { detail } = await shown;
     expect(model.calls.length).to.equal(1);
