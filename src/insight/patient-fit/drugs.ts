@@ -7,6 +7,8 @@
 import { DRUG } from '../reference-engine/vocabulary.ts';
 
 const words = (...terms: string[]): RegExp => new RegExp(`\\b(?:${terms.join('|')})`, 'i');
+/** An ingredient list or the class's own name ("an SGLT2 inhibitor", "statin therapy"). */
+const either = (a: RegExp, b: RegExp): RegExp => new RegExp(`${a.source}|${b.source}`, 'i');
 
 export type DrugClass =
   | 'biguanide'
@@ -59,8 +61,8 @@ const d = (id: string, label: string, match: RegExp, ...classes: DrugClass[]): D
 export const DRUGS: readonly DrugEntry[] = [
   d('metformin', 'metformin', DRUG.metformin.text, 'biguanide'),
   d('sulfonylurea', 'a sulfonylurea', DRUG.sulfonylurea.text, 'sulfonylurea'),
-  d('sglt2', 'an SGLT2 inhibitor', DRUG.sglt2.text, 'sglt2'),
-  d('nsaid', 'an NSAID', DRUG.nsaid.text, 'nsaid'),
+  d('sglt2', 'an SGLT2 inhibitor', either(DRUG.sglt2.text, /\bsglt-?2\b/i), 'sglt2'),
+  d('nsaid', 'an NSAID', either(DRUG.nsaid.text, /\bnsaids?\b/i), 'nsaid'),
   d('aspirin', 'aspirin', words('aspirin', 'acetylsalicylic'), 'aspirin'),
   d('apixaban', 'apixaban', DRUG.apixaban.text, 'doac'),
   d('rivaroxaban', 'rivaroxaban', DRUG.rivaroxaban.text, 'doac'),
@@ -68,8 +70,8 @@ export const DRUGS: readonly DrugEntry[] = [
   d('edoxaban', 'edoxaban', DRUG.edoxaban.text, 'doac'),
   d('warfarin', 'warfarin', DRUG.warfarin.text, 'warfarin', 'teratogen'),
   d('heparin', 'a heparin', DRUG.heparin.text, 'heparin'),
-  d('ace-inhibitor', 'an ACE inhibitor', DRUG.aceInhibitor.text, 'ace-inhibitor', 'teratogen'),
-  d('arb', 'an ARB', DRUG.arb.text, 'arb', 'teratogen'),
+  d('ace-inhibitor', 'an ACE inhibitor', either(DRUG.aceInhibitor.text, /\bace[- ]inhibitors?\b|\bacei\b/i), 'ace-inhibitor', 'teratogen'),
+  d('arb', 'an ARB', either(DRUG.arb.text, /\bangiotensin receptor blockers?\b|\barbs?\b/i), 'arb', 'teratogen'),
   d('mra', 'a mineralocorticoid receptor antagonist', DRUG.mra.text, 'mra'),
   d('potassium-sparing', 'a potassium-sparing diuretic', DRUG.potassiumSparing.text, 'potassium-sparing'),
   d('penicillin', 'a penicillin', words('amoxicillin', 'ampicillin', 'penicillin', 'piperacillin', 'flucloxacillin', 'dicloxacillin', 'nafcillin', 'oxacillin', 'co-amoxiclav', 'augmentin'), 'penicillin'),
@@ -78,7 +80,7 @@ export const DRUGS: readonly DrugEntry[] = [
   d('fluoroquinolone', 'a fluoroquinolone', words('ciprofloxacin', 'levofloxacin', 'moxifloxacin', 'ofloxacin'), 'fluoroquinolone'),
   d('macrolide', 'a macrolide', words('azithromycin', 'clarithromycin', 'erythromycin'), 'macrolide'),
   d('nitrofurantoin', 'nitrofurantoin', words('nitrofurantoin'), 'nitrofurantoin'),
-  d('statin', 'a statin', DRUG.statin.text, 'statin', 'teratogen'),
+  d('statin', 'a statin', either(DRUG.statin.text, /\bstatins?\b/i), 'statin', 'teratogen'),
   d('benzodiazepine', 'a benzodiazepine', DRUG.benzodiazepine.text, 'benzodiazepine'),
   d('z-drug', 'a Z-drug hypnotic', DRUG.zDrug.text, 'z-drug'),
   d('antihistamine', 'a first-generation antihistamine', DRUG.firstGenAntihistamine.text, 'first-gen-antihistamine'),

@@ -18,6 +18,8 @@ import type { FitCheck, FitReason, PatientFit, TreatmentOption } from './types.t
 const RANK: Readonly<Record<PatientFit, number>> = { unchecked: 0, fits: 1, adjust: 2, avoid: 3 };
 const STOP = /^\s*(?:stop|hold|discontinue|withdraw|avoid|taper|deprescribe|cease|do not start)\b/i;
 const REDUCE = /^\s*(?:reduce|lower|decrease)\b/i;
+/** Steps that look at what the patient already takes rather than start anything. */
+const REVIEW = /^\s*(?:review|check|monitor|recheck|measure|discuss (?:stopping|the risks))\b/i;
 
 /** The chart facts the check reads, computed once per insight. */
 export class FitContext {
@@ -48,6 +50,7 @@ export function checkTreatment(text: string, ctx: FitContext): TreatmentOption {
   if (STOP.test(text) || REDUCE.test(text)) {
     return { text, action: STOP.test(text) ? 'stop' : 'reduce', drugs: drugsIn(text).map((d) => d.label), fit: 'fits', reasons: [], checked: [] };
   }
+  if (REVIEW.test(text)) return { text, action: 'other', drugs: [], fit: 'unchecked', reasons: [], checked: [] };
   const proposed = proposedDrugs(text);
   if (!proposed.length) return { text, action: 'other', drugs: [], fit: 'unchecked', reasons: [], checked: [] };
   const reasons: FitReason[] = [];
@@ -57,13 +60,21 @@ export function checkTreatment(text: string, ctx: FitContext): TreatmentOption {
   return { text, action: 'start', drugs: proposed.map((d) => d.label), fit, reasons: dedupe(reasons), checked };
 }
 
-/** Drugs the text starts: after "switch to", and not those it replaces ("instead of …"). */
+/** Words that, earlier in the same clause, mean a named drug is being stopped, not started. */
+const NOT_STARTED = /\b(?:stop|stopping|hold|holding|avoid|avoiding|discontinue|withdraw|taper|deprescribe|cease|without|instead of|switch(?:ing)? from|not)\b/i;
+
+/**
+ * Drugs the text starts: after "switch … to", and not those a clause stops, holds or avoids
+ * ("hold nephrotoxins and metformin", "avoid nitrofurantoin").
+ */
 function proposedDrugs(text: string): DrugEntry[] {
   const switched = /\b(?:switch|change|convert)\b.*?\bto\b(.*)$/i.exec(text);
   const target = switched ? switched[1]! : text;
-  const insteadOf = /\binstead of\b(.*)$/i.exec(target);
-  const replaced = new Set(insteadOf ? drugsIn(insteadOf[1]!).map((d) => d.id) : []);
-  return drugsIn(insteadOf ? target.slice(0, insteadOf.index) : target).filter((d) => !replaced.has(d.id));
+  return drugsIn(target).filter((drug) => {
+    const at = target.search(drug.match);
+    const clauseStart = Math.max(...[';', '.', ':', '(', ','].map((c) => target.lastIndexOf(c, at)));
+    return !NOT_STARTED.test(target.slice(clauseStart + 1, at));
+  });
 }
 
 function has(drug: DrugEntry, ...classes: DrugClass[]): boolean {
@@ -197,7 +208,7 @@ const INTERACTIONS: readonly Interaction[] = [
   { a: ['warfarin'], b: ['amiodarone', 'fluoroquinolone', 'macrolide', 'sulfonamide-antibiotic', 'ssri'], fit: 'adjust', check: 'interaction', text: 'raises INR and bleeding risk with warfarin; avoid when possible, else check INR within days', source: ['beers2023', 'Warfarin with amiodarone, ciprofloxacin, macrolides, trimethoprim-sulfamethoxazole or SSRIs increases bleeding risk: avoid when possible; if used together, monitor INR closely.'] },
   { a: ['opioid'], b: ['benzodiazepine', 'gabapentinoid'], fit: 'avoid', check: 'interaction', text: 'respiratory depression and overdose risk: opioid with a benzodiazepine or gabapentinoid', source: ['beers2023', 'Avoid opioids together with benzodiazepines or gabapentinoids (overdose and respiratory depression).'] },
   { a: ['lithium'], b: ['ace-inhibitor', 'arb', 'loop-diuretic', 'thiazide', 'nsaid'], fit: 'avoid', check: 'interaction', text: 'lithium toxicity: lithium with a RAAS inhibitor, diuretic or NSAID', source: ['beers2023', 'Avoid lithium with ACE inhibitors, ARBs or loop diuretics (lithium toxicity); monitor lithium levels if unavoidable.'] },
-  { a: ['ace-inhibitor', 'arb'], b: ['mra', 'potassium-sparing'], fit: 'adjust', check: 'interaction', text: 'hyperkalaemia: RAAS inhibitor with a potassium-sparing diuretic; check potassium within a week', source: ['kdigoPotassium2020', 'Monitor potassium when combining RAAS inhibitors with other drugs that raise potassium.'] },
+  { a: ['ace-inhibitor', 'arb'], b: ['mra', 'potassium-sparing'], fit: 'adjust', check: 'interaction', text: 'hyperkalaemia: RAAS inhibitor with a mineralocorticoid antagonist or potassium-sparing diuretic; check potassium within a week', source: ['kdigoPotassium2020', 'Monitor potassium when combining RAAS inhibitors with other drugs that raise potassium.'] },
   { a: ['ace-inhibitor'], b: ['arb'], fit: 'avoid', check: 'duplicate', text: 'dual RAS blockade: ACE inhibitor with an ARB', source: ['kdigoCkd2024', 'Avoid any combination of ACE inhibitor, ARB and direct renin inhibitor therapy in people with CKD.'] },
   { a: ['doac', 'warfarin'], b: ['doac', 'warfarin'], fit: 'avoid', check: 'duplicate', text: 'two anticoagulants', source: ['atrialFibrillation2023', 'Dose DOACs according to the drug-specific labelled criteria (age, weight, creatinine clearance, interacting drugs).'] },
 ];

@@ -156,3 +156,19 @@ describe('patient-fit check', () => {
     assert.equal(fit(c, 'Atorvastatin 20 mg').fit, 'adjust');
   });
 });
+
+describe('reading what a treatment starts', () => {
+  test('a drug a clause holds or avoids is not started; class names count as the class', () => {
+    const c = chart({ observations: [obs('98979-8', 34, 'mL/min/{1.73_m2}', 5)], medications: [med('Metformin 500 MG Oral Tablet')] });
+    const held = fit(c, 'Find and control the source; hold nephrotoxins and metformin');
+    assert.deepEqual(held.drugs, []);
+    assert.equal(held.fit, 'unchecked');
+    assert.deepEqual(fit(c, 'Antibiotic by local resistance (avoid nitrofurantoin below clearance 30)').drugs, []);
+    const sglt2 = fit(chart({ observations: [obs('98979-8', 18, 'mL/min/{1.73_m2}', 5)] }), 'Consider an SGLT2 inhibitor for CKD');
+    assert.deepEqual(sglt2.drugs, ['an SGLT2 inhibitor']);
+    assert.equal(sglt2.fit, 'adjust');
+    assert.equal(fit(chart({ age: 31, gender: 'female', observations: [obs('21198-7', 5200, 'm[IU]/mL', 10)] }), 'Discuss statin therapy by risk').fit, 'avoid');
+    // Reviewing a drug the patient takes is not starting it.
+    assert.equal(fit(chart({ age: 31, gender: 'female', observations: [obs('21198-7', 5200, 'm[IU]/mL', 10)] }), 'Review medicines with fetal risk now: lisinopril 10 MG Oral Tablet').fit, 'unchecked');
+  });
+});
