@@ -9,6 +9,7 @@ import FHIR from 'fhirclient';
 import type Client from 'fhirclient/lib/Client';
 import '../../widgets/sidebar/sidebar.ts';
 import { parseLaunchContext, type FhirRequester } from '../../src/smart/context.ts';
+import { isAllowedFhirUrl } from '../../src/security/fhir-urls.ts';
 
 const SANDBOX_CLIENT_ID = 'curbside-sandbox';
 // Read-only: this example shows the chart and never writes a note.
@@ -22,9 +23,11 @@ function say(text: string): void {
   root.replaceChildren(p);
 }
 
+/** fhirclient attaches the token to any absolute URL, so one off the FHIR base is refused first. */
 function requesterFor(client: Client): FhirRequester {
   return {
     request<T>(url: string, init?: { signal?: AbortSignal }): Promise<T> {
+      if (!isAllowedFhirUrl(url, client.state.serverUrl)) return Promise.reject(new Error('Only the FHIR server gets the access token.'));
       return client.request<T>({ url, ...(init?.signal ? { signal: init.signal } : {}) });
     },
   };
