@@ -183,6 +183,8 @@ export interface LaunchBenchRow {
   /** The last run's traced chains, for the report's causes. */
   bannerChain: string[];
   chartSummaryChain: string[];
+  /** The JS files (paths under the app's origin) the sidebar page loaded by the end of the last run. */
+  sessionScripts: string[];
 }
 
 export async function benchLaunch(sandbox: Sandbox, chromium: TestBrowser, patient: SandboxPatient, latencyMs: number, runs: number): Promise<LaunchBenchRow> {
@@ -206,6 +208,7 @@ export async function benchLaunch(sandbox: Sandbox, chromium: TestBrowser, patie
   let bannerChain: string[] = [];
   let chartChain: string[] = [];
   let readMs: number[] = [];
+  let sessionScripts: string[] = [];
   setLatency(sandbox, latencyMs);
   try {
     // One extra run first: it warms the sandbox's FHIR engine and is not counted.
@@ -214,6 +217,13 @@ export async function benchLaunch(sandbox: Sandbox, chromium: TestBrowser, patie
       try {
         const m = await waitForMilestones(frame);
         if (i === 0) continue;
+        sessionScripts = await frame.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .map((e) => new URL(e.name))
+            .filter((u) => u.origin === location.origin && u.pathname.endsWith('.js'))
+            .map((u) => u.pathname.replace(/^\//, '')),
+        );
         if (m.banner === undefined || m.chart === undefined || m.tokenAt === undefined) throw new Error('a milestone was not recorded');
         const timings = await timingsOf([page, frame]);
         const chain = (to: number, last?: (t: Timing) => boolean) => criticalChain(timings, clickAt, to, last);
@@ -273,5 +283,6 @@ export async function benchLaunch(sandbox: Sandbox, chromium: TestBrowser, patie
     differentialErrors: errors,
     bannerChain,
     chartSummaryChain: chartChain,
+    sessionScripts,
   };
 }
