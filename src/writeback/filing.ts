@@ -3,7 +3,7 @@
  * writer, and puts each outcome on the audit trail (with the AI Provenance when the EHR won't
  * store it). The one service the note widgets need.
  */
-import type { AuditEvent, HumanName, Period, Practitioner, Provenance } from 'fhir/r4';
+import type { AuditEvent, CapabilityStatement, HumanName, Period, Practitioner, Provenance } from 'fhir/r4';
 import type { WriteProfile } from '../smart/config.ts';
 import type { ModelIdentity } from '../insight/types.ts';
 import { noteWriteFailedEvent, noteWriteUnconfirmedEvent, noteWrittenEvent, type AuditContext } from '../audit/events.ts';
@@ -12,6 +12,7 @@ import { WriteLedger, type KeyValueStorage } from './ledger.ts';
 import type { NoteDraft } from './note.ts';
 import type { DraftStore } from './draft-store.ts';
 import { WriteProfileError, buildWrite, type PlannedWrite } from './profiles.ts';
+import { checkWriteProfile } from './capability.ts';
 import { NoteWriter, type NoteWriterOptions, type WriteOutcome, type WriteProgress, type WriteTransport } from './writer.ts';
 
 export interface FilingContext {
@@ -71,6 +72,8 @@ export class NoteFiling implements NoteFilingService {
   readonly #ledger: WriteLedger;
   /** What each write was, so a later settle can audit it with the right model and Provenance. */
   readonly #plans = new Map<string, { plan: PlannedWrite; model: ModelIdentity }>();
+  /** Problems with the configured profile on this EHR, from its CapabilityStatement; read once. */
+  #profileProblems: Promise<readonly string[]> | undefined;
   /** Notes' Binary texts already read while settling, by URL: only the write id they carry. */
   readonly #readAttachments = new Map<string, string | null>();
 
@@ -99,6 +102,18 @@ export class NoteFiling implements NoteFilingService {
 
   async file(input: FileNoteInput): Promise<WriteOutcome> {
     const { context } = this.#o;
+    const problems = await this.#checkProfile();
+    if (problems.length > 0) {
+      return {
+        status: 'failed',
+        writeId: input.attestation.writeId,
+        reason: 'rejected',
+        message:
+          `This EHR does not take notes the way Curbside is set up to send them (write profile "${this.#o.profile}"): ${problems.join(' ')} ` +
+          'The note was not filed and your draft is kept. Your EHR administrator can change the write profile; npm run check-ehr shows what this EHR supports.',
+        attempts: 0,
+      };
+    }
     let plan: PlannedWrite;
     try {
       plan = await buildWrite(this.#o.profile, {
@@ -118,6 +133,21 @@ export class NoteFiling implements NoteFilingService {
     const outcome = await this.#writer(input.onProgress).file(plan, input.signal);
     this.#audit(outcome, plan, input.draft.model);
     return outcome;
+  }
+
+  /**
+   * Reads the EHR's CapabilityStatement once. A statement that can't be read or parsed blocks
+   * nothing: the EHR's own answer to the write is then the judge.
+   */
+  #checkProfile(): Promise<readonly string[]> {
+    this.#profileProblems ??= this.#o.transport
+      .send({ method: 'GET', url: 'metadata', headers: { accept: 'application/fhir+json' } })
+      .then((response) => {
+        const statement = response.body as CapabilityStatement | undefined;
+        return response.status === 200 && statement?.resourceType === 'CapabilityStatement' ? checkWriteProfile(this.#o.profile, statement).problems : [];
+      })
+      .catch(() => []);
+    return this.#profileProblems;
   }
 
   /** Settles a write whose outcome is unknown by searching the chart; never re-posts. */

@@ -182,3 +182,25 @@ for (const profile of ['standard', 'epic', 'oracle'] as const) {
     assert.equal(copies.size, [...finalOutcome.values()].filter((o) => o.status === 'confirmed').length);
   });
 }
+
+test('a write profile the EHR does not support is explained before anything is sent, and the draft is kept', async () => {
+  sandbox.settings.writeProfile = 'epic';
+  sandbox.faults.clear();
+  const patient = sandbox.patients.filter((p) => p.source === 'synthetic' && p.encounterId)[3];
+  assert.ok(patient);
+  const session = await smartLaunch(sandbox, patient.id);
+  const filing = await NoteFiling.open({
+    context: { fhirBase: sandbox.fhirBase, patientId: session.patientId, ...(session.encounterId ? { encounterId: session.encounterId } : {}), fhirUser: session.fhirUser },
+    profile: 'standard',
+    transport: session,
+    storage: new MemoryStorage(),
+  });
+  const draft = composeNoteDraft({ insight: sampleInsight(), decisions: { accepted: [{ itemId: 'd1' }], rejected: [] }, noteType: '11506-3' });
+  const signature = { clinicianName: 'Dr Chaos Test', fhirUser: session.fhirUser!, attestedAt: new Date().toISOString(), writeId: crypto.randomUUID() };
+  const text = renderNoteText(draft, signature);
+  const outcome = await filing.file({ draft, text, attestation: await attest(text, signature) });
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.status === 'failed' ? outcome.message : '', /write profile "standard".*transactions.*draft is kept/s);
+  assert.deepEqual(session.sent.map((r) => r.method), ['GET'], 'only the CapabilityStatement was read');
+  sandbox.settings.writeProfile = 'standard';
+});
