@@ -23,6 +23,7 @@ const EXAMPLES: Record<string, () => TemplateResult> = {
     html`<curbside-sparkline label="eGFR" .unit=${egfr.unit} .points=${egfr.points} .referenceRange=${egfr.referenceRange}></curbside-sparkline>`,
   'curbside-differential': () => html`<curbside-differential state="ready" .insight=${insight} .model=${model}></curbside-differential>`,
   'curbside-early-signs': () => html`<curbside-early-signs .chart=${chart}></curbside-early-signs>`,
+  'curbside-decision': () => html`<curbside-decision insight-id="example" item-id="sign:egfr-rapid-decline" label="Kidney function falling fast"></curbside-decision>`,
   'curbside-evidence': () =>
     html`<curbside-evidence
       state="ready"

@@ -8,6 +8,7 @@ export { fhirContext, launchContext } from './shared/contexts.ts';
 export { defineOnce } from './shared/define.ts';
 export { CurbsideDifferentialElement } from './differential/differential.ts';
 export { CurbsideEarlySignsElement } from './early-signs/early-signs.ts';
+export { CurbsideDecisionElement } from './decision/decision.ts';
 export { CurbsideEvidenceElement } from './evidence/evidence.ts';
 export { CurbsideAboutAiElement } from './about-ai/about-ai.ts';
 export type { ModelValidation } from './about-ai/about-ai.ts';

@@ -7,10 +7,12 @@ export {
   closingLine,
   composeNoteDraft,
   confirmSection,
+  earlySignDecisionId,
   editSection,
   noteType,
   recomposeDraft,
   renderNoteText,
+  treatmentOptionDecisionId,
   unreviewedSections,
 } from './note.ts';
 export type {

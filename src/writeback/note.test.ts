@@ -181,3 +181,105 @@ test('recomposing follows the new decisions for AI sections, the new note type a
   assert.ok(!text.includes('Old words.'));
   assert.throws(() => recomposeDraft(first, input(['zz'])), NoteError);
 });
+
+// ─── Early signs and treatment options ──────────────────────────────────────────────────────
+
+function withSignsAndOptions(): ComposeNoteInput['insight'] {
+  const base = sampleInsight();
+  const citation = { title: 'KDIGO 2024 CKD guideline', source: 'Kidney Int', year: 2024, url: null, doi: '10.1016/j.kint.2023.10.018', pmid: null, quote: null };
+  const sign = (id: string, title: string, figure: string, confirm: string) => ({
+    id,
+    rule: id,
+    kind: 'rate-of-change' as const,
+    title,
+    condition: { display: 'Chronic kidney disease', codes: [{ system: 'http://snomed.info/sct', code: '709044004' }] },
+    figure: { value: -8.2, unit: 'mL/min/1.73 m²/yr', text: figure },
+    why: 'why',
+    criterion: 'criterion',
+    citation,
+    references: ['Observation/e1'],
+    series: [],
+    confirm: [confirm],
+    refute: ['refute'],
+    unrecorded: true,
+    cantMiss: false,
+    confidence: 'high' as const,
+  });
+  const [d1, d2] = base.differential;
+  return {
+    ...base,
+    earlySigns: [
+      sign('egfr-decline', 'Kidney function falling fast', 'falling 8.2 mL/min/1.73 m² a year over 4.8 years', 'Repeat eGFR and urine ACR within 3 months'),
+      sign('hyponatraemia', 'Sodium low on two days', 'sodium 128 mmol/L on 2 days in 30 days', 'Serum osmolality'),
+    ],
+    differential: [
+      {
+        ...d1!,
+        nextSteps: [...d1!.nextSteps, { text: 'Start metformin 500 mg twice daily', kind: 'treatment' }, { text: 'Start ibuprofen 400 mg', kind: 'treatment' }, { text: 'Start ramipril 2.5 mg', kind: 'treatment' }],
+        treatmentOptions: [
+          { text: 'Start metformin 500 mg twice daily', action: 'start', drugs: ['metformin'], fit: 'adjust', reasons: [{ fit: 'adjust', check: 'kidney', text: 'eGFR 38: maximum 1,000 mg a day', references: ['Observation/e1'] }], checked: ['kidney'] },
+          { text: 'Start ibuprofen 400 mg', action: 'start', drugs: ['ibuprofen'], fit: 'avoid', reasons: [{ fit: 'avoid', check: 'kidney', text: 'eGFR 38 with heart failure: NSAIDs worsen both', references: ['Observation/e1'] }], checked: ['kidney'] },
+          { text: 'Start ramipril 2.5 mg', action: 'start', drugs: ['ramipril'], fit: 'fits', reasons: [], checked: ['kidney', 'allergy'] },
+        ],
+      },
+      d2!,
+    ],
+  };
+}
+
+const notRelevant = { code: 'not-relevant', display: 'Not relevant to this patient' };
+
+test('an accepted early sign is drafted under "Early signs noted" with its figure, window and confirmation step; a rejected one never appears', () => {
+  const d = composeNoteDraft({
+    insight: withSignsAndOptions(),
+    decisions: { accepted: [{ itemId: 'sign:egfr-decline' }], rejected: [{ itemId: 'sign:hyponatraemia', reason: notRelevant }] },
+    noteType: '11506-3',
+  });
+  const section = d.sections.find((s) => s.id === 'early-signs');
+  assert.equal(section?.title, 'Early signs noted');
+  assert.equal(section?.aiDrafted, true);
+  assert.equal(section?.reviewed, false);
+  const text = renderNoteText(d, signature);
+  assert.match(text, new RegExp(`^Early signs noted ${AI_DRAFTED_MARK.replace(/[[\]]/g, '\\$&')}$`, 'm'));
+  assert.match(text, /- Kidney function falling fast: Chronic kidney disease, falling 8\.2 mL\/min\/1\.73 m² a year over 4\.8 years \[SNOMED CT 709044004\]\./);
+  assert.match(text, /To confirm: Repeat eGFR and urine ACR within 3 months\./);
+  for (const absent of ['Sodium low', 'sodium 128', 'Serum osmolality', 'Heart failure']) assert.ok(!text.includes(absent), `"${absent}" must not be in the note`);
+  // Signs are not differential items: Provenance's accepted diagnoses stay as they were.
+  assert.deepEqual(d.accepted, []);
+});
+
+test('an accepted treatment option goes into the plan with its fit and reasons; a rejected one is left out even when its diagnosis is accepted', () => {
+  const d = composeNoteDraft({
+    insight: withSignsAndOptions(),
+    decisions: { accepted: [{ itemId: 'd1' }, { itemId: 'option:d1:0' }], rejected: [{ itemId: 'option:d1:2', reason: notRelevant }] },
+    noteType: '11506-3',
+  });
+  const plan = d.sections.find((s) => s.id === 'plan');
+  assert.equal(plan?.aiDrafted, true);
+  assert.deepEqual(plan?.lines, ['- Transthoracic echocardiogram (test)', '- Start metformin 500 mg twice daily — adjust: eGFR 38: maximum 1,000 mg a day (treatment)']);
+});
+
+test('an option marked avoid is never drafted into the plan, and accepting it is refused', () => {
+  const insight = withSignsAndOptions();
+  const accepted = composeNoteDraft({ insight, decisions: { accepted: [{ itemId: 'd1' }, { itemId: 'option:d1:2' }], rejected: [] }, noteType: '11506-3' });
+  const text = renderNoteText(accepted, signature);
+  assert.ok(!text.includes('ibuprofen'), 'an avoid option must not ride in on its accepted diagnosis');
+  assert.match(text, /- Start ramipril 2\.5 mg — fits this patient \(checked: kidney, allergy\) \(treatment\)/);
+  assert.match(text, /- Start metformin 500 mg twice daily \(treatment\)/);
+  assert.throws(() => composeNoteDraft({ insight, decisions: { accepted: [{ itemId: 'option:d1:1' }], rejected: [] }, noteType: '11506-3' }), NoteError);
+});
+
+test('decisions naming signs or options the insight lacks are refused', () => {
+  const insight = withSignsAndOptions();
+  for (const itemId of ['sign:nope', 'option:d1:9', 'option:d9:0', 'option:d2:0']) {
+    assert.throws(() => composeNoteDraft({ insight, decisions: { accepted: [{ itemId }], rejected: [] }, noteType: '11506-3' }), NoteError, itemId);
+  }
+});
+
+test('recomposing with a newly accepted sign adds its section and keeps the clinician\'s edits elsewhere', () => {
+  const insight = withSignsAndOptions();
+  const first = editSection(composeNoteDraft({ insight, decisions: { accepted: [{ itemId: 'd1' }], rejected: [] }, noteType: '11506-3' }), 'plan', 'Echo this week.');
+  const next = recomposeDraft(first, { insight, decisions: { accepted: [{ itemId: 'd1' }, { itemId: 'sign:egfr-decline' }], rejected: [] }, noteType: '11506-3' });
+  assert.deepEqual(next.sections.map((s) => s.id), ['assessment', 'early-signs', 'differential', 'plan', 'evidence']);
+  assert.deepEqual(next.sections.find((s) => s.id === 'plan')?.lines, ['Echo this week.']);
+});

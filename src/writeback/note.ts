@@ -8,6 +8,8 @@
  * legal note should hold only what its author affirms.
  */
 import type { Code } from '../chart/types.ts';
+import type { EarlySign } from '../insight/early-signs/types.ts';
+import type { TreatmentOption } from '../insight/patient-fit/types.ts';
 import type { DifferentialItem, GroundedCitation, Insight, ModelIdentity } from '../insight/types.ts';
 import { attestationStatement } from './attestation.ts';
 
@@ -49,12 +51,16 @@ export interface RejectedDecision {
   readonly comment?: string;
 }
 
+/**
+ * Decisions share one id space: a differential item's own id, `sign:<early sign id>` for an
+ * early sign, and `option:<item id>:<index into treatmentOptions>` for a treatment option.
+ */
 export interface NoteDecisions {
   readonly accepted: readonly AcceptedDecision[];
   readonly rejected: readonly RejectedDecision[];
 }
 
-export type NoteSectionId = 'clinician' | 'assessment' | 'differential' | 'plan' | 'evidence';
+export type NoteSectionId = 'clinician' | 'assessment' | 'early-signs' | 'differential' | 'plan' | 'evidence';
 
 export interface NoteSection {
   readonly id: NoteSectionId;
@@ -95,27 +101,75 @@ export class NoteError extends Error {
 export const NOTE_SECTION_TITLES: Readonly<Record<NoteSectionId, string>> = {
   clinician: 'Clinician note',
   assessment: 'Assessment',
+  'early-signs': 'Early signs noted',
   differential: 'Differential considered',
   plan: 'Plan / next steps',
   evidence: 'Evidence references',
 };
 
 /** The order sections are filed in. */
-export const NOTE_SECTION_ORDER: readonly NoteSectionId[] = ['clinician', 'assessment', 'differential', 'plan', 'evidence'];
+export const NOTE_SECTION_ORDER: readonly NoteSectionId[] = ['clinician', 'assessment', 'early-signs', 'differential', 'plan', 'evidence'];
+
+/** The decision id of an early sign. */
+export function earlySignDecisionId(signId: string): string {
+  return `sign:${signId}`;
+}
+
+/** The decision id of a differential item's treatment option, by its index in `treatmentOptions`. */
+export function treatmentOptionDecisionId(itemId: string, index: number): string {
+  return `option:${itemId}:${index}`;
+}
+
+type Decided =
+  | { readonly kind: 'item'; readonly item: DifferentialItem }
+  | { readonly kind: 'sign'; readonly sign: EarlySign }
+  | { readonly kind: 'option'; readonly item: DifferentialItem; readonly option: TreatmentOption };
+
+/** What a decision id names in this insight; a differential item's own id wins over a namespaced reading. */
+function resolveDecision(insight: Insight, id: string): Decided | undefined {
+  const item = insight.differential.find((d) => d.id === id);
+  if (item) return { kind: 'item', item };
+  if (id.startsWith('sign:')) {
+    const sign = insight.earlySigns?.find((s) => earlySignDecisionId(s.id) === id);
+    return sign ? { kind: 'sign', sign } : undefined;
+  }
+  const option = /^option:(.*):(\d+)$/.exec(id);
+  if (option) {
+    const owner = insight.differential.find((d) => d.id === option[1]);
+    const chosen = owner?.treatmentOptions?.[Number(option[2])];
+    return owner && chosen ? { kind: 'option', item: owner, option: chosen } : undefined;
+  }
+  return undefined;
+}
 
 export function composeNoteDraft(input: ComposeNoteInput): NoteDraft {
   const { insight, decisions } = input;
-  const byId = new Map(insight.differential.map((item) => [item.id, item]));
   const rejected = new Set(decisions.rejected.map((d) => d.itemId));
   for (const id of [...decisions.accepted.map((d) => d.itemId), ...rejected]) {
-    if (!byId.has(id)) throw new NoteError(`Decision for "${id}", which is not in insight ${insight.id}.`);
+    if (!resolveDecision(insight, id)) throw new NoteError(`Decision for "${id}", which is not in insight ${insight.id}.`);
   }
   const accepted: DifferentialItem[] = [];
+  const signs: EarlySign[] = [];
+  const options: TreatmentOption[] = [];
   for (const { itemId } of decisions.accepted) {
     if (rejected.has(itemId)) throw new NoteError(`"${itemId}" is both accepted and rejected.`);
-    const item = byId.get(itemId);
-    if (item && !accepted.includes(item)) accepted.push(item);
+    const decided = resolveDecision(insight, itemId);
+    if (decided?.kind === 'item' && !accepted.includes(decided.item)) accepted.push(decided.item);
+    if (decided?.kind === 'sign' && !signs.includes(decided.sign)) signs.push(decided.sign);
+    if (decided?.kind === 'option') {
+      // The chart check found this treatment contraindicated here; the UI offers no Accept for it,
+      // and a decision that claims otherwise is refused rather than filed into the plan.
+      if (decided.option.fit === 'avoid') throw new NoteError(`"${itemId}" is marked avoid for this patient and cannot be accepted.`);
+      if (!options.includes(decided.option)) options.push(decided.option);
+    }
   }
+  // Treatment steps of an accepted diagnosis that the clinician decided on separately, or that
+  // the chart check marked avoid, are not carried in as plain steps: accepting a diagnosis is
+  // not accepting a contraindicated or rejected treatment.
+  const decidedOrAvoided = (item: DifferentialItem, text: string): boolean =>
+    (item.treatmentOptions ?? []).some(
+      (o, n) => o.text === text && (o.fit === 'avoid' || rejected.has(treatmentOptionDecisionId(item.id, n)) || options.includes(o)),
+    );
 
   const sections: NoteSection[] = [];
   const clinicianText = input.clinicianText?.trim();
@@ -124,8 +178,17 @@ export function composeNoteDraft(input: ComposeNoteInput): NoteDraft {
     if (lines.length > 0) sections.push({ id, title: NOTE_SECTION_TITLES[id], lines, aiDrafted: true, reviewed: false });
   };
   drafted('assessment', accepted.map((item) => `- ${item.condition}${codeSuffix(item.codes)}`));
+  drafted('early-signs', signs.flatMap(earlySignLines));
   drafted('differential', accepted.flatMap(differentialLines));
-  drafted('plan', unique(accepted.flatMap((item) => item.nextSteps.map((step) => `- ${step.text} (${step.kind})`))));
+  drafted(
+    'plan',
+    unique([
+      ...accepted.flatMap((item) =>
+        item.nextSteps.filter((step) => step.kind !== 'treatment' || !decidedOrAvoided(item, step.text)).map((step) => `- ${step.text} (${step.kind})`),
+      ),
+      ...options.map(optionLine),
+    ]),
+  );
   drafted('evidence', citationLines(accepted.flatMap((item) => item.citations)));
 
   return {
@@ -259,6 +322,28 @@ function differentialLines(item: DifferentialItem): string[] {
   if (opposing.length) lines.push(`  Against: ${opposing.join('; ')}.`);
   if (item.missing.length) lines.push(`  Not in the chart: ${item.missing.join('; ')}.`);
   return lines;
+}
+
+function earlySignLines(sign: EarlySign): string[] {
+  const c = sign.citation;
+  const lines = [`- ${sign.title}: ${sign.condition.display}, ${sign.figure.text}${codeSuffix(sign.condition.codes)}.`];
+  if (sign.confirm.length) lines.push(`  To confirm: ${sign.confirm.join('; ')}.`);
+  lines.push(`  Rule: ${c.title} (${c.source}${c.year ? ` ${c.year}` : ''}).`);
+  return lines;
+}
+
+const FIT_NOTE_WORDS: Readonly<Record<TreatmentOption['fit'], string>> = {
+  fits: 'fits this patient',
+  adjust: 'adjust',
+  avoid: 'avoid',
+  unchecked: 'patient fit not checked',
+};
+
+/** "- Metformin 500 mg twice daily — adjust: eGFR 38 (…)": the treatment with the chart check's verdict and reasons. */
+function optionLine(option: TreatmentOption): string {
+  const reasons = option.reasons.map((r) => r.text);
+  const checked = option.fit === 'fits' && option.checked.length ? ` (checked: ${option.checked.join(', ')})` : '';
+  return `- ${option.text} — ${FIT_NOTE_WORDS[option.fit]}${reasons.length ? `: ${reasons.join('; ')}` : checked} (treatment)`;
 }
 
 function citationLines(citations: readonly GroundedCitation[]): string[] {

@@ -280,6 +280,10 @@ export const differentialStyles = css`
     padding-inline-start: 1.25em;
   }
 
+  .option-decision {
+    margin-block: var(--_space-xs) var(--_space-s);
+  }
+
   .fit-source {
     color: var(--_muted);
   }

@@ -5,6 +5,7 @@ import type { Insight, ModelIdentity } from '../../src/insight/types.ts';
 import { InsightError } from '../../src/insight/types.ts';
 import { BUILT_IN_MODEL, DIABETES, DKA, MODY, REMOTE_MODEL, insight, pipelineInsight } from '../../test/component/insight-fixtures.ts';
 import { XSS_PAYLOADS, assertNoActiveContent } from '../../test/component/xss.ts';
+import type { CurbsideDecisionElement } from '../decision/decision.ts';
 import './differential.ts';
 import type { CurbsideFactSelectEvent, CurbsideSuggestionAcceptEvent, CurbsideSuggestionRejectEvent } from '../shared/events.ts';
 import type { InsightErrorView, InsightViewState } from '../shared/insight-view.ts';
@@ -596,5 +597,81 @@ describe('<curbside-differential>', () => {
     const event = (await oneEvent(el, 'curbside-fact-select')) as CurbsideFactSelectEvent;
     expect(event.detail.reference).to.equal('Observation/egfr-1');
     await expect(el).to.be.accessible();
+  });
+
+  describe('treatment option decisions', () => {
+    const withOptions = (): Insight =>
+      insight({
+        differential: [
+          {
+            ...DIABETES,
+            nextSteps: [...DIABETES.nextSteps, { text: 'Start metformin 500 mg daily', kind: 'treatment' }, { text: 'Start empagliflozin 10 mg daily', kind: 'treatment' }],
+            treatmentOptions: [
+              {
+                text: 'Start metformin 500 mg daily',
+                action: 'start',
+                drugs: ['metformin'],
+                fit: 'avoid',
+                reasons: [{ fit: 'avoid', check: 'kidney', text: 'Metformin is contraindicated below eGFR 30; eGFR 24', references: ['Observation/egfr-1'] }],
+                checked: ['kidney'],
+              },
+              { text: 'Start empagliflozin 10 mg daily', action: 'start', drugs: ['an SGLT2 inhibitor'], fit: 'adjust', reasons: [{ fit: 'adjust', check: 'kidney', text: 'eGFR 24: for kidney protection only', references: ['Observation/egfr-1'] }], checked: ['kidney'] },
+            ],
+          },
+        ],
+      });
+
+    async function optionDecisions(el: CurbsideDifferentialElement): Promise<CurbsideDecisionElement[]> {
+      const item = await expand(el, 0);
+      const found = [...item.querySelectorAll<CurbsideDecisionElement>('[part~="option-decision"]')];
+      await Promise.all(found.map((d) => d.updateComplete));
+      return found;
+    }
+
+    function inner(d: CurbsideDecisionElement, part: string): HTMLElement {
+      return d.shadowRoot!.querySelector<HTMLElement>(`[part~="${part}"]`)!;
+    }
+
+    it('an option that fits or needs adjusting can be accepted; the event names it option:<item>:<index>', async () => {
+      const el = await show({ insight: withOptions() });
+      const [, empagliflozin] = await optionDecisions(el);
+      setTimeout(() => inner(empagliflozin!, 'accept-button').click());
+      const event = (await oneEvent(el, 'curbside-suggestion-accept')) as CurbsideSuggestionAcceptEvent;
+      expect(event.detail).to.deep.equal({ insightId: withOptions().id, itemId: `option:${DIABETES.id}:1`, condition: 'Start empagliflozin 10 mg daily', codes: [] });
+      expect(event.composed).to.equal(true);
+    });
+
+    it('an option marked avoid cannot be accepted and says why, but can be rejected with a reason', async () => {
+      const el = await show({ insight: withOptions() });
+      const [metformin] = await optionDecisions(el);
+      const accept = inner(metformin!, 'accept-button') as HTMLButtonElement;
+      expect(accept.disabled).to.equal(true);
+      expect(text(inner(metformin!, 'accept-reason'))).to.match(/avoid for this patient/);
+      let accepted = false;
+      el.addEventListener('curbside-suggestion-accept', () => (accepted = true));
+      accept.click();
+      expect(accepted).to.equal(false);
+
+      inner(metformin!, 'reject-button').click();
+      await metformin!.updateComplete;
+      inner(metformin!, 'reject-form').querySelector<HTMLInputElement>('input[value="contraindicated"]')!.click();
+      await expect(el).to.be.accessible();
+      setTimeout(() => inner(metformin!, 'confirm-reject-button').click());
+      const event = (await oneEvent(el, 'curbside-suggestion-reject')) as CurbsideSuggestionRejectEvent;
+      expect(event.detail.itemId).to.equal(`option:${DIABETES.id}:0`);
+      expect(event.detail.reason).to.deep.equal({ code: 'contraindicated', display: 'Contraindicated' });
+    });
+
+    it("shows the host's decision on each option and is accessible", async () => {
+      const decisions = new Map<string, SuggestionDecision>([
+        [`option:${DIABETES.id}:0`, 'rejected'],
+        [`option:${DIABETES.id}:1`, 'accepted'],
+      ]);
+      const el = await show({ insight: withOptions(), decisions });
+      const [metformin, empagliflozin] = await optionDecisions(el);
+      expect(text(inner(metformin!, 'decision'))).to.equal('Rejected');
+      expect(text(inner(empagliflozin!, 'decision'))).to.equal('Accepted');
+      await expect(el).to.be.accessible();
+    });
   });
 });

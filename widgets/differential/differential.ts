@@ -2,6 +2,8 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import type { DifferentialItem, GroundedFinding, Insight, ModelIdentity } from '../../src/insight/types.ts';
 import type { PatientFit, TreatmentOption } from '../../src/insight/patient-fit/types.ts';
+import { treatmentOptionDecisionId } from '../../src/writeback/note.ts';
+import '../decision/decision.ts';
 import { defineOnce } from '../shared/define.ts';
 import { CurbsideFactSelectEvent, CurbsideInsightRetryEvent, CurbsideSuggestionAcceptEvent, CurbsideSuggestionRejectEvent } from '../shared/events.ts';
 import { renderAiLabel, renderCitations, renderInsightError, type InsightErrorView, type InsightViewState } from '../shared/insight-view.ts';
@@ -65,6 +67,7 @@ type RejectProblem = 'reason' | 'comment';
  * @csspart missing - The list of facts the chart lacks.
  * @csspart next-steps - The list of suggested next steps.
  * @csspart fit - A treatment's patient-fit badge from the local chart check; also `fit-fits`, `fit-adjust` or `fit-avoid`.
+ * @csspart option-decision - A treatment's `<curbside-decision>`: Accept (never for one marked avoid), Reject… and the recorded decision. Its events carry `itemId` `option:<item id>:<index>`.
  * @csspart fit-reasons - Why a treatment needs adjusting or avoiding, each reason with chips for its chart facts.
  * @csspart citations - A list of citations; each `citation`, also `citation-verified` or `citation-unverified`.
  * @csspart citation-link - A DOI, PubMed or web link of a verified citation.
@@ -117,7 +120,7 @@ export class CurbsideDifferentialElement extends LitElement {
   /** The failure shown in the `error` state: an `InsightError` or its kind, message and raw answer. */
   @property({ attribute: false }) error: InsightErrorView | undefined;
 
-  /** The clinician's decisions by item id, owned by the host; the element never decides by itself. */
+  /** The clinician's decisions by item id (`option:<item id>:<index>` for treatment options), owned by the host; the element never decides by itself. */
   @property({ attribute: false }) decisions: ReadonlyMap<string, SuggestionDecision> = new Map();
 
   /** The model being asked, for the label before an insight exists (an insight's own model wins). */
@@ -342,7 +345,7 @@ export class CurbsideDifferentialElement extends LitElement {
                 (step) =>
                   html`<li>
                     <span class="step-kind">${NEXT_STEP_WORDS[step.kind] ?? 'Other'}:</span> ${step.text}
-                    ${step.kind === 'treatment' ? this.#renderFit(item.treatmentOptions?.find((o) => o.text === step.text)) : nothing}
+                    ${step.kind === 'treatment' ? this.#renderOption(item, step.text) : nothing}
                   </li>`,
               )}
             </ul>
@@ -351,6 +354,30 @@ export class CurbsideDifferentialElement extends LitElement {
       ${item.citations.length > 0 ? html`<div class="block">${this.#heading(level, 'Citations')} ${renderCitations(item.citations)}</div>` : nothing}
       ${this.#renderWhy(item)} ${this.#renderActions(item, index, decision)}
     `;
+  }
+
+  /**
+   * A treatment's fit badge and its own Accept / Reject. An option marked avoid cannot be accepted
+   * at all, not even with an acknowledgement: the chart check found it contraindicated here, and a
+   * one-click acknowledgement would put it in the plan as readily as a safe one. A clinician who
+   * still means to give it writes that, and why, in their own words.
+   */
+  #renderOption(item: DifferentialItem, text: string): TemplateResult | typeof nothing {
+    const index = item.treatmentOptions?.findIndex((o) => o.text === text) ?? -1;
+    const option = item.treatmentOptions?.[index];
+    const insight = this.insight;
+    if (!option || !insight) return nothing;
+    const id = treatmentOptionDecisionId(item.id, index);
+    return html`${this.#renderFit(option)}
+      <curbside-decision
+        part="option-decision"
+        class="option-decision"
+        insight-id=${insight.id}
+        item-id=${id}
+        label=${option.text}
+        .decision=${this.decisions.get(id)}
+        accept-blocked=${option.fit === 'avoid' ? "Can't be accepted: the chart check marks this treatment avoid for this patient." : nothing}
+      ></curbside-decision>`;
   }
 
   /** The patient-fit badge of a treatment and the chart facts behind an adjust or avoid. */

@@ -155,4 +155,8 @@ export const earlySignsStyles = css`
     margin: 0;
     color: var(--_muted);
   }
+
+  curbside-decision {
+    margin-block-start: var(--_space-s);
+  }
 `;

@@ -2,7 +2,8 @@ import { failOnLitWarnings } from '../../test/component/lit-warnings.ts';
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { ObservationSeries, PatientChart, SeriesPoint } from '../../src/chart/types.ts';
 import { detectEarlySigns } from '../../src/insight/early-signs/index.ts';
-import type { CurbsideFactSelectEvent } from '../shared/events.ts';
+import type { CurbsideDecisionElement } from '../decision/decision.ts';
+import type { CurbsideFactSelectEvent, CurbsideSuggestionAcceptEvent, CurbsideSuggestionRejectEvent } from '../shared/events.ts';
 import type { CurbsideSparklineElement } from '../sparkline/sparkline.ts';
 import './early-signs.ts';
 import type { CurbsideEarlySignsElement } from './early-signs.ts';
@@ -104,5 +105,63 @@ describe('<curbside-early-signs>', () => {
     await expect(el).to.be.accessible();
     for (const d of parts(el, 'why')) d.setAttribute('open', '');
     await expect(el).to.be.accessible();
+  });
+
+  describe('decisions', () => {
+    const decline = () => detectEarlySigns(KIDNEY).filter((s) => s.id === 'egfr-rapid-decline');
+
+    async function decisionFor(el: CurbsideEarlySignsElement): Promise<CurbsideDecisionElement> {
+      const d = parts(el, 'decision')[0] as CurbsideDecisionElement;
+      await d.updateComplete;
+      return d;
+    }
+
+    function inner(d: CurbsideDecisionElement, name: string): HTMLElement {
+      return d.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`)!;
+    }
+
+    it('offers no Accept or Reject without an insight to attach them to', async () => {
+      const el = await fixture<CurbsideEarlySignsElement>(html`<curbside-early-signs .signs=${decline()}></curbside-early-signs>`);
+      expect(parts(el, 'decision')).to.have.length(0);
+    });
+
+    it('Accept fires curbside-suggestion-accept with the sign namespaced and its condition codes', async () => {
+      const signs = decline();
+      const el = await fixture<CurbsideEarlySignsElement>(html`<curbside-early-signs insight-id="ins-7" .signs=${signs}></curbside-early-signs>`);
+      const accept = inner(await decisionFor(el), 'accept-button');
+      expect(text(accept)).to.equal('Accept Kidney function falling fast');
+      setTimeout(() => accept.click());
+      const event = (await oneEvent(el, 'curbside-suggestion-accept')) as CurbsideSuggestionAcceptEvent;
+      expect(event.detail).to.deep.equal({ insightId: 'ins-7', itemId: 'sign:egfr-rapid-decline', condition: signs[0]!.title, codes: signs[0]!.condition.codes });
+      expect(event.composed).to.equal(true);
+    });
+
+    it('Reject asks for a reason first, then fires curbside-suggestion-reject with it', async () => {
+      const el = await fixture<CurbsideEarlySignsElement>(html`<curbside-early-signs insight-id="ins-7" .signs=${decline()}></curbside-early-signs>`);
+      const d = await decisionFor(el);
+      inner(d, 'reject-button').click();
+      await d.updateComplete;
+      const form = inner(d, 'reject-form') as HTMLFormElement;
+      let fired = false;
+      el.addEventListener('curbside-suggestion-reject', () => (fired = true));
+      inner(d, 'confirm-reject-button').click();
+      await d.updateComplete;
+      expect(fired).to.equal(false);
+      expect(text(d.shadowRoot!.querySelector('[role="alert"]'))).to.equal('Choose a reason.');
+      await expect(el).to.be.accessible();
+      form.querySelector<HTMLInputElement>('input[value="already-addressed"]')!.click();
+      setTimeout(() => inner(d, 'confirm-reject-button').click());
+      const event = (await oneEvent(el, 'curbside-suggestion-reject')) as CurbsideSuggestionRejectEvent;
+      expect(event.detail).to.deep.equal({ insightId: 'ins-7', itemId: 'sign:egfr-rapid-decline', condition: 'Kidney function falling fast', reason: { code: 'already-addressed', display: 'Already addressed' } });
+    });
+
+    it("shows the host's decision and stays accessible", async () => {
+      const decisions = new Map([['sign:egfr-rapid-decline', 'accepted' as const]]);
+      const el = await fixture<CurbsideEarlySignsElement>(html`<curbside-early-signs insight-id="ins-7" .signs=${decline()} .decisions=${decisions}></curbside-early-signs>`);
+      const d = await decisionFor(el);
+      expect(text(inner(d, 'decision'))).to.equal('Accepted');
+      expect(inner(d, 'accept-button').getAttribute('aria-disabled')).to.equal('true');
+      await expect(el).to.be.accessible();
+    });
   });
 });

@@ -3,6 +3,9 @@ import { property } from 'lit/decorators.js';
 import type { PatientChart, SeriesPoint } from '../../src/chart/types.ts';
 import { detectEarlySigns } from '../../src/insight/early-signs/index.ts';
 import type { EarlySign, EarlySignSeries } from '../../src/insight/early-signs/types.ts';
+import { earlySignDecisionId } from '../../src/writeback/note.ts';
+import '../decision/decision.ts';
+import type { SuggestionDecision } from '../differential/differential-model.ts';
 import { defineOnce } from '../shared/define.ts';
 import { CurbsideFactSelectEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
@@ -29,7 +32,13 @@ const MAX_CHIPS = 8;
  * The signs come from Curbside's local rules (`src/insight/early-signs/`), not from a model:
  * pass `signs` directly, or a `chart` and the element finds them.
  *
+ * With an `insight-id`, each sign can be accepted or rejected (with a reason) like any other
+ * suggestion; the decision id is `sign:<sign id>`, and the host owns the decisions. Without one
+ * there is no note to carry a sign into, so no buttons are shown.
+ *
  * @fires curbside-fact-select - A fact chip was chosen. `detail.reference` is the FHIR reference of the chart fact.
+ * @fires curbside-suggestion-accept - A sign was accepted. `detail.itemId` is `sign:<sign id>`.
+ * @fires curbside-suggestion-reject - A sign was rejected with a reason. `detail.itemId` is `sign:<sign id>`.
  *
  * @csspart base - The `<section>` around everything.
  * @csspart title - The heading (level set by `heading-level`).
@@ -47,6 +56,7 @@ const MAX_CHIPS = 8;
  * @csspart confirm - What would confirm the sign.
  * @csspart refute - What would refute it.
  * @csspart chip - A chart fact the sign used: a button that selects it.
+ * @csspart decision - Each sign's `<curbside-decision>` (Accept, Reject… and the recorded decision).
  *
  * @cssprop --curbside-color-cant-miss - The "Can't miss" marker; the error colour by default.
  * @cssprop --curbside-color-accent - Chips, links and focus rings.
@@ -71,6 +81,12 @@ export class CurbsideEarlySignsElement extends LitElement {
 
   /** The chart to look for signs in when `signs` is not given. */
   @property({ attribute: false }) chart: PatientChart | undefined;
+
+  /** The insight decisions attach to; Accept and Reject appear only when it is set. */
+  @property({ attribute: 'insight-id' }) insightId: string | undefined;
+
+  /** The clinician's decisions by decision id (`sign:<id>`), owned by the host. */
+  @property({ attribute: false }) decisions: ReadonlyMap<string, SuggestionDecision> = new Map();
 
   /** The ARIA level of the title; each sign is one level below. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel = 2;
@@ -149,6 +165,16 @@ export class CurbsideEarlySignsElement extends LitElement {
           </div>
           ${this.#renderChips(sign)}
         </details>
+        ${this.insightId
+          ? html`<curbside-decision
+              part="decision"
+              insight-id=${this.insightId}
+              item-id=${earlySignDecisionId(sign.id)}
+              label=${sign.title}
+              .codes=${sign.condition.codes}
+              .decision=${this.decisions.get(earlySignDecisionId(sign.id))}
+            ></curbside-decision>`
+          : nothing}
       </li>
     `;
   }

@@ -7,6 +7,8 @@ import type { PatientChart } from '../../src/chart/types.ts';
 import './suggestions.ts';
 import type { CurbsideSuggestionsElement } from './suggestions.ts';
 import type { CurbsideDifferentialElement } from '../differential/differential.ts';
+import type { CurbsideDecisionElement } from '../decision/decision.ts';
+import type { NoteDraft } from '../../src/writeback/note.ts';
 
 failOnLitWarnings();
 
@@ -123,6 +125,35 @@ describe('<curbside-suggestions>', () => {
     expect((await heard).detail.itemId).to.equal(item.id);
     await el.updateComplete;
     expect(differential(el).decisions.get(item.id)).to.equal('accepted');
+  });
+
+  it('an early sign accepted in <curbside-early-signs> reaches the note composer\'s draft, and rejecting it takes it out', async () => {
+    const el = await fixture<CurbsideSuggestionsElement>(html`<curbside-suggestions .chart=${CHART} .provider=${spy().provider}></curbside-suggestions>`);
+    const view = await ready(el);
+    const sign = view.insight!.earlySigns![0]!;
+    const drafts: NoteDraft[] = [];
+    el.addEventListener('curbside-note-change', (e) => drafts.push(e.detail.draft));
+    const signs = el.shadowRoot!.querySelector('curbside-early-signs')!;
+    await signs.updateComplete;
+    expect(signs.insightId).to.equal(view.insight!.id);
+    const decision = signs.shadowRoot!.querySelector<CurbsideDecisionElement>('[part~="decision"]')!;
+    await decision.updateComplete;
+    const heard = oneEvent(el, 'curbside-suggestion-accept');
+    decision.shadowRoot!.querySelector<HTMLElement>('[part~="accept-button"]')!.click();
+    expect((await heard).detail.itemId).to.equal(`sign:${sign.id}`);
+    await waitUntil(() => drafts.at(-1)?.sections.some((s) => s.id === 'early-signs'), 'the accepted sign never reached the draft', { timeout: 3000 });
+    const section = drafts.at(-1)!.sections.find((s) => s.id === 'early-signs')!;
+    expect(section.aiDrafted).to.equal(true);
+    expect(section.lines[0]).to.contain(sign.title).and.to.contain(sign.figure.text);
+    await signs.updateComplete;
+    expect(decision.decision).to.equal('accepted');
+
+    decision.shadowRoot!.querySelector<HTMLElement>('[part~="reject-button"]')!.click();
+    await decision.updateComplete;
+    decision.shadowRoot!.querySelector<HTMLInputElement>('input[value="not-relevant"]')!.click();
+    decision.shadowRoot!.querySelector<HTMLElement>('[part~="confirm-reject-button"]')!.click();
+    await waitUntil(() => drafts.at(-1) && !drafts.at(-1)!.sections.some((s) => s.id === 'early-signs'), 'the rejected sign stayed in the draft', { timeout: 3000 });
+    await expect(el).to.be.accessible();
   });
 
   it('switched off: nothing is sent, an answer in flight is cancelled, and the choice holds for the session', async () => {

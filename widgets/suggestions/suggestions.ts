@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import type { PatientChart } from '../../src/chart/types.ts';
 import { describePayload, type SanitisedCase } from '../../src/privacy/index.ts';
 import { prepareCase, runInsight } from '../../src/insight/pipeline.ts';
@@ -57,7 +57,7 @@ function chartSettled(chart: PatientChart | undefined): chart is PatientChart {
  * what is sent to the model and what the model is. Runs the insight pipeline (privacy → model →
  * grounding) once the chart has settled; never pre-accepts anything.
  *
- * @fires curbside-suggestion-accept - Re-dispatched from `<curbside-differential>` after the decision is recorded.
+ * @fires curbside-suggestion-accept - Re-dispatched from `<curbside-differential>` or `<curbside-early-signs>` after the decision is recorded.
  * @fires curbside-suggestion-reject - Likewise, with the override reason.
  * @fires curbside-model-disclosure - Before the de-identified case goes to the model: its size and hash, never its content.
  * @fires curbside-suggestions-shown - A differential was put in front of the clinician.
@@ -394,7 +394,7 @@ export class CurbsideSuggestionsElement extends LitElement {
       },
     });
     return html`
-      ${chartSettled(chart) ? html`<curbside-early-signs heading-level="3" .chart=${chart}></curbside-early-signs>` : nothing} ${differential}
+      ${chartSettled(chart) ? this.#renderEarlySigns(chart) : nothing} ${differential}
       ${this.#renderNote(this.#differential.value)}
       <curbside-evidence
         heading-level="3"
@@ -414,6 +414,23 @@ export class CurbsideSuggestionsElement extends LitElement {
           </details>`
         : nothing}
     `;
+  }
+
+  /**
+   * Early signs are decided on against the insight whose note they would join (its `earlySigns`
+   * come from the same chart, under the same ids), so the buttons appear only while a finished
+   * insight is shown, never against one still being replaced.
+   */
+  #renderEarlySigns(chart: PatientChart): unknown {
+    const insight = this.#differential.status === TaskStatus.COMPLETE ? this.#differential.value : undefined;
+    return html`<curbside-early-signs
+      heading-level="3"
+      .chart=${chart}
+      .insightId=${insight?.id}
+      .decisions=${this.decisions}
+      @curbside-suggestion-accept=${this.#onAccept}
+      @curbside-suggestion-reject=${this.#onReject}
+    ></curbside-early-signs>`;
   }
 
   /** The note: composed from accepted suggestions, then reviewed and attested, then filed. */
