@@ -55,13 +55,14 @@ describe('suggestions in the sandbox', () => {
     const { page, frame } = await openDifferential('ckd-01');
     const items = frame.locator('curbside-differential [part~="item"]');
     await items.nth(0).locator('[part~="disclosure"]').click();
-    await items.nth(0).locator('[part~="accept-button"]').click();
+    // The items' own buttons, by the differential's ids: each treatment option has its own too.
+    await items.nth(0).locator('#accept-0').click();
     await items.nth(0).locator('[part~="decision"]').waitFor();
     assert.match((await items.nth(0).locator('[part~="decision"]').textContent()) ?? '', /accepted/i);
     await items.nth(1).locator('[part~="disclosure"]').click();
-    await items.nth(1).getByRole('button', { name: /reject/i }).first().click();
+    await items.nth(1).locator('#reject-1').click();
     await items.nth(1).getByRole('radio').first().check();
-    await items.nth(1).getByRole('button', { name: /confirm|reject/i }).last().click();
+    await items.nth(1).locator('[part~="confirm-reject-button"]').click();
     await items.nth(1).locator('[part~="decision"]').waitFor();
     assert.match((await items.nth(1).locator('[part~="decision"]').textContent()) ?? '', /rejected/i);
     await page.context().close();

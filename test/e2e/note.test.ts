@@ -59,7 +59,8 @@ describe('attested write-back in the sandbox', () => {
     while (accepted.length < 2) {
       const item = items.nth(index);
       await item.locator('[part~="disclosure"]').click();
-      const accept = item.locator('[part~="accept-button"]');
+      // The item's own Accept (its treatment options have theirs), by the differential's id.
+      const accept = item.locator(`#accept-${index}`);
       if (await accept.isEnabled()) {
         await accept.click();
         await item.locator('[part~="decision"]').waitFor();
@@ -70,7 +71,7 @@ describe('attested write-back in the sandbox', () => {
     const rejectedItem = items.nth(index);
     const rejectedCondition = await condition(index);
     await rejectedItem.locator('[part~="disclosure"]').click();
-    await rejectedItem.locator('[part~="reject-button"]').click();
+    await rejectedItem.locator(`#reject-${index}`).click();
     const reason = rejectedItem.getByRole('radio').first();
     const reasonLabel = ((await reason.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? '')) ?? '').trim();
     await reason.check();
@@ -173,7 +174,7 @@ describe('attested write-back in the sandbox', () => {
     const composerWords = 'Relaunch check: own words typed before the relaunch.';
     const items = frame.locator('curbside-differential [part~="item"]');
     await items.nth(0).locator('[part~="disclosure"]').click();
-    await items.nth(0).locator('[part~="accept-button"]').click();
+    await items.nth(0).locator('#accept-0').click();
     await frame.locator('curbside-note-composer [part~="own-words"]').fill(composerWords);
     // Autosave is immediate; relaunch from the EHR (a fresh SMART launch in the same tab).
     await page.click(`button[data-patient-id="${patientId}"]`);

@@ -192,7 +192,8 @@ describe('security end to end', () => {
     for (;;) {
       const item = items.nth(index);
       await item.locator('[part~="disclosure"]').click();
-      const accept = item.locator('[part~="accept-button"]');
+      // The item's own Accept (its treatment options have theirs), by the differential's id.
+      const accept = item.locator(`#accept-${index}`);
       if (await accept.isEnabled()) {
         await accept.click();
         await item.locator('[part~="decision"]').waitFor();
