@@ -283,6 +283,20 @@ describe('<curbside-attestation>', () => {
     expect(confirmButton(el).disabled).to.equal(false);
   });
 
+  it('says "not filed" and "draft kept" once, even when the writer’s message says them too', async () => {
+    const el = await show();
+    await attestShown(el);
+    el.writeState = { status: 'failed', message: 'The EHR refused the note (HTTP 422). The note was not filed and your draft is kept.' };
+    await el.updateComplete;
+    expect(text($(el, '[part~="alert"]')!)).to.equal('The note was not filed. The EHR refused the note (HTTP 422). The draft is kept. Try again');
+    el.writeState = { status: 'needs-relaunch', message: 'Your EHR session has expired. The note was not filed and your draft is kept: close Curbside and open it again from the chart, then file it.' };
+    await el.updateComplete;
+    const status = text($(el, '[part~="status"]')!);
+    expect(status).to.contain('Close Curbside and open it again from the chart, then file it.');
+    expect(status.match(/not filed/g)?.length).to.equal(1);
+    expect(status.match(/draft is kept/gi)?.length).to.equal(1);
+  });
+
   it('an expired session says how to relaunch and that the draft is kept', async () => {
     const el = await show({ writeState: { status: 'needs-relaunch' } });
     const status = text($(el, '[part~="status"]'));

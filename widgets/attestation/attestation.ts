@@ -317,13 +317,13 @@ export class CurbsideAttestationElement extends LitElement {
           : nothing}
         ${status === 'needs-relaunch'
           ? html`<p class="write-title">Your session with the EHR has expired, so the note was not filed. Your draft is kept.</p>
-              <p>${message ?? 'Close Curbside and open it again from the patient’s chart, then file the note.'}</p>`
+              <p>${(message && unsaid(message)) || 'Close Curbside and open it again from the patient’s chart, then file the note.'}</p>`
           : nothing}
       </div>
       <div part="alert" class="write-alert" role="alert">
         ${status === 'failed'
           ? html`<p class="write-title">The note was not filed.</p>
-              <p>${message ?? 'The EHR refused it.'}</p>
+              <p>${(message && unsaid(message)) || 'The EHR refused it.'}</p>
               <p>The draft is kept.</p>
               <button part="retry-button" class="button" type="button" id="retry" @click=${this.#onRetry}>Try again</button>`
           : nothing}
@@ -334,6 +334,18 @@ export class CurbsideAttestationElement extends LitElement {
   #level(below: number): number {
     return Math.min(6, Math.max(1, Math.trunc(this.headingLevel) || 2) + below);
   }
+}
+
+/**
+ * The writer's message without what the heading already says (not filed, draft kept, session
+ * expired), so a screen reader hears each fact once.
+ */
+function unsaid(message: string): string {
+  const rest = message
+    .replace(/\s*Your EHR session has expired\.\s*/g, ' ')
+    .replace(/\s*The note was not filed and your draft is kept[.:]\s*/g, ' ')
+    .trim();
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 defineOnce('curbside-attestation', CurbsideAttestationElement);
