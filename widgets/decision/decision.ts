@@ -8,6 +8,7 @@ import { insightViewStyles } from '../shared/insight-view.styles.ts';
 import { tokens } from '../shared/tokens.styles.ts';
 import { elementBase, visuallyHidden } from '../shared/utility.styles.ts';
 import { decisionStyles } from './decision.styles.ts';
+import { decisionFormStyles } from '../shared/decision-form.styles.ts';
 
 type RejectProblem = 'reason' | 'comment';
 
@@ -33,7 +34,7 @@ type RejectProblem = 'reason' | 'comment';
  * @cssprop --curbside-color-error - Form problems.
  */
 export class CurbsideDecisionElement extends LitElement {
-  static override styles = [tokens, elementBase, visuallyHidden, insightViewStyles, decisionStyles];
+  static override styles = [tokens, elementBase, visuallyHidden, insightViewStyles, decisionStyles, decisionFormStyles];
 
   #focusAfterRender: string | undefined;
 

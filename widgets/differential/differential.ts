@@ -14,6 +14,7 @@ import { tokens } from '../shared/tokens.styles.ts';
 import { elementBase, visuallyHidden } from '../shared/utility.styles.ts';
 import { NEXT_STEP_WORDS, OTHER_REASON, REJECT_REASONS, canAccept, likelihoodText, verifiedReferences, type SuggestionDecision } from './differential-model.ts';
 import { differentialStyles } from './differential.styles.ts';
+import { decisionFormStyles } from '../shared/decision-form.styles.ts';
 
 const DEFAULT_PROGRESS = 'Generating suggestions…';
 
@@ -100,7 +101,7 @@ type RejectProblem = 'reason' | 'comment';
  * @cssprop --curbside-spacing - Spacing unit.
  */
 export class CurbsideDifferentialElement extends LitElement {
-  static override styles = [tokens, elementBase, visuallyHidden, markdownStyles, insightViewStyles, differentialStyles];
+  static override styles = [tokens, elementBase, visuallyHidden, markdownStyles, insightViewStyles, differentialStyles, decisionFormStyles];
 
   /** Where focus goes after the next render, by element id in this shadow root. */
   #focusAfterRender: string | undefined;
