@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
+import { openChart } from '../support/shell.ts';
 import type { Sandbox } from '../../launch/sandbox/server.ts';
 
 let sandbox: Sandbox;
@@ -22,14 +23,7 @@ after(async () => {
   await sandbox?.close();
 });
 
-async function openDifferential(patientId: string): Promise<{ page: Page; frame: Frame }> {
-  const page = await (await chromium.browser.newContext()).newPage();
-  await page.goto(`${sandbox.ehrOrigin}/`);
-  await page.click(`button[data-patient-id="${patientId}"]`);
-  const frame = (await (await page.waitForSelector('#curbside-frame:not([hidden])')).contentFrame())!;
-  await frame.locator('curbside-differential[state="ready"]').waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
+const openDifferential = (patientId: string): Promise<{ page: Page; frame: Frame }> => openChart(sandbox, chromium, patientId, 'curbside-differential[state="ready"]');
 
 describe('suggestions in the sandbox', () => {
   test('CKD: the model server is asked over HTTP, the differential is labelled, cited, and its findings open the chart fact', async () => {

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
+import { eventually } from '../support/shell.ts';
 import type { Sandbox } from '../../launch/sandbox/server.ts';
 
 const PATIENT = 'ckd-01';
@@ -148,16 +149,6 @@ class Keyboard {
     assert.ok(shown, `${step}: no visible focus indicator on ${describeFocus(f)} (outline ${f.outline}, box-shadow ${f.boxShadow}, ${f.width}×${f.height})`);
     this.steps.push(`${step} — ${presses > 0 ? `${presses}× ${presses === 1 ? 'key' : 'keys'}` : 'focus moved'} → ${describeFocus(f)} — ${shown}`);
     return f;
-  }
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

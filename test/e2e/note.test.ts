@@ -10,6 +10,7 @@ import type { AuditEvent, Device, DocumentReference, Provenance } from 'fhir/r4'
 import type { Frame, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
+import { eventually, openChart } from '../support/shell.ts';
 import type { Sandbox } from '../../launch/sandbox/server.ts';
 
 let sandbox: Sandbox;
@@ -25,24 +26,7 @@ after(async () => {
   await sandbox?.close();
 });
 
-async function openDifferential(patientId: string): Promise<{ page: Page; frame: Frame }> {
-  const page = await (await chromium.browser.newContext()).newPage();
-  await page.goto(`${sandbox.ehrOrigin}/`);
-  await page.click(`button[data-patient-id="${patientId}"]`);
-  const frame = (await (await page.waitForSelector('#curbside-frame:not([hidden])')).contentFrame())!;
-  await frame.locator('curbside-differential[state="ready"]').waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const openDifferential = (patientId: string): Promise<{ page: Page; frame: Frame }> => openChart(sandbox, chromium, patientId, 'curbside-differential[state="ready"]');
 
 describe('attested write-back in the sandbox', () => {
   test('accept two, reject one with a reason, compose, attest: the note, Provenance and AuditEvents land as attested', { timeout: 120_000 }, async () => {
@@ -142,7 +126,7 @@ describe('attested write-back in the sandbox', () => {
       const events = (await sandbox.fhir.searchUnchecked<AuditEvent>('AuditEvent', '')).filter((e) => e.entity?.some((x) => x.what?.reference === `Patient/${patientId}`));
       const codes = events.map((e) => e.subtype?.[0]?.code);
       return codes.includes('note-written') ? events : undefined;
-    }, 'the note-written AuditEvent');
+    }, 'the note-written AuditEvent', 10_000);
     const count = (code: string): number => audit.filter((e) => e.subtype?.[0]?.code === code).length;
     assert.ok(count('model-disclosure') >= 1);
     assert.ok(count('suggestions-shown') >= 1);
@@ -181,7 +165,7 @@ describe('attested write-back in the sandbox', () => {
     const relaunched = (await (await page.waitForSelector('#curbside-frame:not([hidden])')).contentFrame())!;
     await relaunched.locator('curbside-differential[state="ready"]').waitFor({ timeout: 30_000 });
     const ownWords = relaunched.locator('curbside-note-composer [part~="own-words"]');
-    await eventually(async () => ((await ownWords.inputValue()) === composerWords ? true : undefined), 'the restored draft');
+    await eventually(async () => ((await ownWords.inputValue()) === composerWords ? true : undefined), 'the restored draft', 10_000);
 
     // Expire every access token, and make the POST itself meet a 401.
     const before = (await sandbox.fhir.searchUnchecked<DocumentReference>('DocumentReference', `patient=${patientId}`)).length;

@@ -11,6 +11,7 @@ import type { AuditEvent, DocumentReference } from 'fhir/r4';
 import type { Frame, Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { DIST_DIR, startTestSandbox } from '../support/sandbox.ts';
+import { eventually, openChart } from '../support/shell.ts';
 import type { Sandbox } from '../../launch/sandbox/server.ts';
 
 let sandbox: Sandbox;
@@ -39,24 +40,7 @@ after(async () => {
 
 const modelCalls = (): number => sandbox.requestLog.filter((r) => r.method === 'POST' && r.path === '/model/v1/chat/completions').length;
 
-async function launch(patientId: string): Promise<{ page: Page; frame: Frame }> {
-  const page = await (await chromium.browser.newContext()).newPage();
-  await page.goto(`${sandbox.ehrOrigin}/`);
-  await page.click(`button[data-patient-id="${patientId}"]`);
-  const frame = (await (await page.waitForSelector('#curbside-frame:not([hidden])')).contentFrame())!;
-  await frame.locator('curbside-chart-summary').waitFor({ timeout: 30_000 });
-  return { page, frame };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const launch = (patientId: string): Promise<{ page: Page; frame: Frame }> => openChart(sandbox, chromium, patientId, 'curbside-chart-summary');
 
 async function auditFor(patientId: string): Promise<AuditEvent[]> {
   return (await sandbox.fhir.searchUnchecked<AuditEvent>('AuditEvent', '')).filter((e) => e.entity?.some((x) => x.what?.reference === `Patient/${patientId}`));
