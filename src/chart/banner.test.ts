@@ -88,6 +88,13 @@ test('patient facts: official name, age, sex and the MR-typed identifier labelle
   });
 });
 
+test('a gender that names an Object.prototype member (found by fuzzing) shows no sex, not a function', async () => {
+  for (const gender of ['constructor', 'toString', '__proto__']) {
+    const facts = await loadBannerFacts(fakeFhir({ 'Patient/p1': patient({ gender }), [ALLERGIES]: searchset([]) }), 'p1', undefined, { now });
+    assert.equal(facts.patient.sex, undefined, gender);
+  }
+});
+
 test('name: official beats usual and nickname, text beats parts, ended names are skipped', async () => {
   const names = [
     { use: 'nickname', text: 'Annie' },

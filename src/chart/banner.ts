@@ -148,7 +148,8 @@ export function bannerPatient(resource: unknown, expectedId: string, now: Date):
   const ageAt = deceased ? deceasedAt : calendarDate(now);
   const birth = birthDate ? parseFhirDate(birthDate) : undefined;
   const ageText = birth && ageAt ? ageBetween(birth, ageAt) : undefined;
-  const sex = typeof resource.gender === 'string' ? GENDER_DISPLAY[resource.gender] : undefined;
+  // Own keys only: a gender of "constructor" must not pick up Object.prototype's function.
+  const sex = typeof resource.gender === 'string' && Object.hasOwn(GENDER_DISPLAY, resource.gender) ? GENDER_DISPLAY[resource.gender] : undefined;
   const identifier = bannerIdentifier(resource.identifier, now);
 
   return {
