@@ -37,3 +37,10 @@ test('RTF keeps the text and drops control words, font tables and hidden destina
   assert.equal(attachmentText({ base64: b64(rtf, 'latin1') }, 'text/rtf'), 'Consult note\nPlan: café ≥5 mg\nBold {braces} end');
   assert.equal(rtfToText('plain, not rtf'), 'plain, not rtf');
 });
+
+test('entity names that are Object.prototype members stay as text, like any unknown entity', () => {
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    assert.equal(decodeEntities(`a &${name}; b`), `a &${name}; b`);
+    assert.equal(htmlToText(`a &${name}; b`), `a &${name}; b`);
+  }
+});

@@ -4,6 +4,8 @@
  * reading and for the model, never markup to render.
  */
 
+import { ownKeyTable } from './lookup.ts';
+
 export type TextFormat = 'plain' | 'html' | 'rtf';
 
 /** The text format of a MIME type, or undefined for formats that are not text (PDF, images, XML). */
@@ -74,7 +76,7 @@ function tidyText(value: string): string {
 
 const BLOCK_TAGS = /<\/?(?:p|div|br|li|ul|ol|tr|table|h[1-6]|section|article|header|footer|blockquote|pre|hr|dt|dd|title)\b[^>]*>/gi;
 
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+const NAMED_ENTITIES: Readonly<Record<string, string>> = ownKeyTable({
   amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—', hellip: '…',
   lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bull: '•', middot: '·', deg: '°', plusmn: '±',
   micro: 'µ', times: '×', divide: '÷', le: '≤', ge: '≥', ne: '≠', copy: '©', reg: '®', trade: '™',
@@ -82,7 +84,7 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä', aring: 'å',
   iacute: 'í', iuml: 'ï', oacute: 'ó', ouml: 'ö', ocirc: 'ô', uacute: 'ú', uuml: 'ü', ntilde: 'ñ', ccedil: 'ç',
   szlig: 'ß', Eacute: 'É', Auml: 'Ä', Ouml: 'Ö', Uuml: 'Ü', Ntilde: 'Ñ', alpha: 'α', beta: 'β', mu: 'μ',
-};
+});
 
 export function htmlToText(html: string): string {
   const stripped = html

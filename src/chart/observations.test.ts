@@ -199,3 +199,25 @@ test('converted values keep one significant digit more than the lab sent', () =>
   assert.equal(convertValue(3.2, 'mmol/L', 'mg/dL', analyteById('glucose')), 57.6);
   assert.equal(convertValue(102.6, '[degF]', 'Cel', analyteById('temperature')), 39.222);
 });
+
+test('interpretation text or a code naming an Object.prototype member is not a flag', () => {
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const { series: s } = series([obs('2823-3', qty(4.1, 'mmol/L'), '2025-01-01', { interpretation: [{ text: name }], referenceRange: [{ low: { value: 3.5 }, high: { value: 5.1 } }] })]);
+    const potassium = s['2823-3']!;
+    assert.equal(potassium.latest.interpretation, undefined, name);
+    assert.equal(potassium.abnormal, 'normal', name);
+  }
+  // A point carrying such a code directly (not through readObservations) is judged by its range.
+  const { points } = readObservations([obs('2823-3', qty(5.9, 'mmol/L'), '2025-01-01', { referenceRange: [{ low: { value: 3.5 }, high: { value: 5.1 } }] })], 'laboratory');
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const built = buildSeries(points.map((p) => ({ ...p, interpretation: name })));
+    assert.equal(built['2823-3']?.abnormal, 'high', name);
+  }
+});
+
+test('an observation coded "__proto__" is kept as its own series', () => {
+  const { series: s } = series([obs([{ system: '', code: '__proto__', display: 'Odd code' }], qty(1, 'mg'), '2025-01-01'), obs('2823-3', qty(4.1, 'mmol/L'), '2025-01-01')]);
+  assert.deepEqual(Object.keys(s).sort(), ['2823-3', '__proto__']);
+  assert.equal(Object.getPrototypeOf(s), Object.prototype);
+  assert.equal(Object.hasOwn(s, '__proto__') && s['__proto__']?.display, 'Odd code');
+});

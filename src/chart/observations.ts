@@ -5,6 +5,7 @@
  */
 import { type Analyte, analyteForCode, BLOOD_PRESSURE, GROUPING_CODES } from './analytes.ts';
 import { asArray, codings, conceptText, finiteNumber, isRecord, type Json, records, referenceOf, text, timeValue } from './fhir.ts';
+import { ownKeyTable } from './lookup.ts';
 import type { AbnormalFlag, ObservationSeries, ReferenceRange, SeriesPoint, TextResult, Trend } from './types.ts';
 import { convertUnit, quantityUnit } from './units.ts';
 
@@ -160,7 +161,7 @@ function textValue(resource: Json): string | undefined {
 }
 
 const INTERPRETATION_CODES = new Set(['H', 'HH', 'HU', 'L', 'LL', 'LU', 'A', 'AA', 'N', '<', '>']);
-const INTERPRETATION_WORDS: Readonly<Record<string, string>> = {
+const INTERPRETATION_WORDS: Readonly<Record<string, string>> = ownKeyTable({
   high: 'H',
   'above high normal': 'H',
   low: 'L',
@@ -172,7 +173,7 @@ const INTERPRETATION_WORDS: Readonly<Record<string, string>> = {
   abnormal: 'A',
   'critical abnormal': 'AA',
   normal: 'N',
-};
+});
 
 function interpretationAndRange(source: Json): { interpretation?: string; range?: RawRange } {
   let interpretation: string | undefined;
@@ -235,7 +236,8 @@ export function buildSeries(points: Iterable<RawPoint>): Record<string, Observat
   const out: Record<string, ObservationSeries> = {};
   for (const [group, list] of groups) {
     const series = seriesOf(list, analyteForCode(list[0]!.code), group);
-    if (series) out[series.code] = series;
+    // Defined, not assigned: a code of "__proto__" from the EHR would otherwise replace the prototype and drop the series.
+    if (series) Object.defineProperty(out, series.code, { value: series, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
@@ -348,7 +350,7 @@ function significantDigits(value: number): number {
   return Math.max(1, digits.length);
 }
 
-const FLAGS: Readonly<Record<string, AbnormalFlag>> = {
+const FLAGS: Readonly<Record<string, AbnormalFlag>> = ownKeyTable({
   H: 'high',
   HU: 'high',
   '>': 'high',
@@ -360,7 +362,7 @@ const FLAGS: Readonly<Record<string, AbnormalFlag>> = {
   A: 'abnormal',
   AA: 'abnormal',
   N: 'normal',
-};
+});
 
 /** The lab's own interpretation of the latest point wins; without one, its value against the range. */
 function flagOf(latest: SeriesPoint, range: ReferenceRange | undefined): AbnormalFlag | undefined {

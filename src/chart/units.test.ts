@@ -87,3 +87,14 @@ test('the UCUM code wins when the quantity says it is UCUM; else the display uni
   assert.equal(quantityUnit({ value: 5.1 }), undefined);
   assert.equal(quantityUnit({ value: 1, unit: 'mg', system: 'http://example.org/units', code: 'MG' }), 'mg');
 });
+
+test('Object.prototype member names are unknown units, not table entries', () => {
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    assert.equal(isKnownUnit(name), false, name);
+    assert.equal(convertUnit(1, name, 'g'), undefined, name);
+    assert.equal(convertUnit(1, 'g', name), undefined, name);
+    // Unrecognised text is returned as it came, like any other unknown unit.
+    assert.equal(normalizeUnitText(name), name);
+    assert.equal(quantityUnit({ value: 1, unit: name }), name);
+  }
+});

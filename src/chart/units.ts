@@ -6,6 +6,8 @@
  * compared for equality, never converted.
  */
 
+import { ownKeyTable } from './lookup.ts';
+
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 
 /** Analyte facts that make conversions between dimensions possible. */
@@ -34,7 +36,7 @@ interface Atom {
 
 // Mass is based on the gram, as UCUM does, so pressure carries a factor of 1000 per pascal.
 const PASCAL = 1000;
-const ATOMS: Readonly<Record<string, Atom>> = {
+const ATOMS: Readonly<Record<string, Atom>> = ownKeyTable<Atom>({
   g: { factor: 1, dims: { M: 1 }, metric: true },
   m: { factor: 1, dims: { L: 1 }, metric: true },
   L: { factor: 1e-3, dims: { L: 3 }, metric: true },
@@ -64,13 +66,13 @@ const ATOMS: Readonly<Record<string, Atom>> = {
   '[in_i]': { factor: 0.0254, dims: { L: 1 }, metric: false },
   '[ft_i]': { factor: 0.3048, dims: { L: 1 }, metric: false },
   K: { factor: 1, dims: { TEMP: 1 }, metric: true },
-};
+});
 
 /** Offset scales cannot be multiplied or divided, so they are whole units on their own. */
-const TEMPERATURE_SCALES: Readonly<Record<string, ParsedUnit>> = {
+const TEMPERATURE_SCALES: Readonly<Record<string, ParsedUnit>> = ownKeyTable<ParsedUnit>({
   Cel: { factor: 1, offset: 273.15, dims: { TEMP: 1 } },
   '[degF]': { factor: 5 / 9, offset: 273.15 - (32 * 5) / 9, dims: { TEMP: 1 } },
-};
+});
 
 const PREFIXES: Readonly<Record<string, number>> = {
   da: 1e1, h: 1e2, k: 1e3, M: 1e6, G: 1e9, T: 1e12, d: 1e-1, c: 1e-2, m: 1e-3, u: 1e-6, n: 1e-9, p: 1e-12, f: 1e-15, a: 1e-18,
@@ -204,7 +206,7 @@ export function convertUnit(value: number, from: string, to: string, analyte: An
 }
 
 /** Display spellings that are not UCUM, seen from Epic, Oracle Health and hand-entered results. */
-const WHOLE_ALIASES: Readonly<Record<string, string>> = {
+const WHOLE_ALIASES: Readonly<Record<string, string>> = ownKeyTable({
   mmhg: 'mm[Hg]',
   'mm hg': 'mm[Hg]',
   cmh2o: 'cm[H2O]',
@@ -240,7 +242,7 @@ const WHOLE_ALIASES: Readonly<Record<string, string>> = {
   percent: '%',
   inr: '{INR}',
   ratio: '{ratio}',
-};
+});
 
 /**
  * The UCUM spelling of a unit as an EHR sent it: the UCUM `code` when the quantity says its system

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChartSectionName, ChartSectionState, ObservationSeries, PatientChart, SeriesPoint } from '../chart/types.ts';
-import { buildCaseSummary, compactNumber, serializeCaseSummary } from './case-summary.ts';
+import { buildCaseSummary, compactNumber, serializeCaseSummary, standardSystem } from './case-summary.ts';
 import { describePayload } from './describe.ts';
 
 const AS_OF = '2026-11-25T20:00:00Z';
@@ -67,6 +67,16 @@ describe('who the patient is', () => {
 });
 
 describe('codes and text', () => {
+  test('a system naming an Object.prototype member is non-standard, like any unknown system', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.equal(standardSystem(name), undefined, name);
+    assert.equal(standardSystem('urn:oid:2.16.840.1.113883.6.96'), 'http://snomed.info/sct');
+    const result = buildCaseSummary(
+      chart({ problems: [{ reference: 'Condition/c-1', display: 'Hypertension', clinicalStatus: 'active', codes: [{ system: 'constructor', code: '38341003' }, { system: '__proto__', code: 'I10' }] }] }),
+    );
+    assert.deepEqual(result.summary.problems[0]!.codes, []);
+    assert.equal(result.removed['non-standard-code'], 2);
+  });
+
   test('only SNOMED CT and ICD-10-CM for problems, RxNorm for medications; HL7 OIDs become their URIs', () => {
     const result = buildCaseSummary(
       chart({

@@ -19,6 +19,7 @@
  * `omissions`.
  */
 import type { Allergy, ChartSectionName, ClinicalNote, Code, DiagnosticReportSummary, FactReference, Medication, ObservationSeries, PatientChart, Problem, TextResult } from '../chart/types.ts';
+import { ownKeyTable } from '../chart/lookup.ts';
 import type { CaseAllergy, CaseMedication, CaseNote, CaseProblem, CaseSeries, CaseSeriesPoint, CaseSummary, FactId, PreparedCase } from '../insight/types.ts';
 import { estimateRawFhirTokens } from './raw-fhir.ts';
 import { createScrubber, idsOfReferences, type KnownValue, type RedactionCounts, type RedactionKind, type Scrubber } from './scrub.ts';
@@ -73,7 +74,7 @@ const LOINC = 'http://loinc.org';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 /** Standard systems by every name EHRs use for them (Epic and Oracle send the HL7 OIDs). */
-const STANDARD_SYSTEMS: Readonly<Record<string, string>> = {
+const STANDARD_SYSTEMS: Readonly<Record<string, string>> = ownKeyTable({
   [SNOMED]: SNOMED,
   'urn:oid:2.16.840.1.113883.6.96': SNOMED,
   [ICD10CM]: ICD10CM,
@@ -82,9 +83,10 @@ const STANDARD_SYSTEMS: Readonly<Record<string, string>> = {
   'urn:oid:2.16.840.1.113883.6.1': LOINC,
   [RXNORM]: RXNORM,
   'urn:oid:2.16.840.1.113883.6.88': RXNORM,
-};
+});
 
-function standardSystem(system: string | undefined): string | undefined {
+/** The URI of a standard code system named by URI or HL7 OID; undefined for any other system. */
+export function standardSystem(system: string | undefined): string | undefined {
   if (!system) return undefined;
   // SNOMED CT editions are versioned URIs under the same base.
   if (system.startsWith(`${SNOMED}/`)) return SNOMED;

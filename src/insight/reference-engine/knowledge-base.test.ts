@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONDITIONS, REFERENCES } from './index.ts';
+import { recordedStage } from './knowledge-base/shared.ts';
 
 const GUIDELINES = fileURLToPath(new URL('../../../../shared/references/guidelines.md', import.meta.url));
 const guidelinesSkip = existsSync(GUIDELINES) ? {} : { skip: '../shared/references/guidelines.md is absent' };
@@ -73,4 +74,9 @@ test('each reference matches a checked, usable row of the guideline list exactly
     }
     if (ref.url && !ref.doi) assert.equal(urlCell, ref.url);
   }
+});
+
+test('a CKD problem coded with an Object.prototype member name has no recorded stage from its code', () => {
+  for (const code of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) assert.equal(recordedStage('Chronic kidney disease', [{ code }]), undefined, code);
+  assert.equal(recordedStage('Chronic kidney disease', [{ code: 'N18.32' }]), 'G3b');
 });

@@ -2,6 +2,7 @@
  * Clinical building blocks several conditions share: anaemia thresholds, kidney stages, blood
  * pressure by visit day, pregnancy, creatinine clearance.
  */
+import { ownKeyTable } from '../../../chart/lookup.ts';
 import type { FactId } from '../../types.ts';
 import type { CaseView, Point } from '../case-view.ts';
 import { formatNumber } from '../case-view.ts';
@@ -46,13 +47,15 @@ export function gfrCategory(egfr: number): KidneyStage {
   return { label: 'G5', snomed: '433146000', icd10: 'N18.5' };
 }
 
+// Indexed with problem codes from the EHR, so own keys only (a code "constructor" is no stage).
+const STAGE_BY_CODE: Readonly<Record<string, string>> = ownKeyTable({
+  '431855005': 'G1', '431856006': 'G2', '700378005': 'G3a', '700379002': 'G3b', '431857002': 'G4', '433146000': 'G5',
+  'N18.1': 'G1', 'N18.2': 'G2', 'N18.30': 'G3', 'N18.31': 'G3a', 'N18.32': 'G3b', 'N18.4': 'G4', 'N18.5': 'G5', 'N18.6': 'G5',
+});
+
 /** The stage a CKD problem-list entry names, by code or words ("stage 3B", "N18.32"). */
 export function recordedStage(display: string, codes: readonly { code?: string }[]): string | undefined {
-  const byCode: Record<string, string> = {
-    '431855005': 'G1', '431856006': 'G2', '700378005': 'G3a', '700379002': 'G3b', '431857002': 'G4', '433146000': 'G5',
-    'N18.1': 'G1', 'N18.2': 'G2', 'N18.30': 'G3', 'N18.31': 'G3a', 'N18.32': 'G3b', 'N18.4': 'G4', 'N18.5': 'G5', 'N18.6': 'G5',
-  };
-  for (const c of codes) if (c.code && byCode[c.code]) return byCode[c.code];
+  for (const c of codes) if (c.code && STAGE_BY_CODE[c.code]) return STAGE_BY_CODE[c.code];
   const m = /stage\s*(1|2|3a|3b|3|4|5)/i.exec(display);
   return m ? `G${m[1]!.toLowerCase()}` : undefined;
 }
