@@ -3,7 +3,7 @@
  * case summary; the schema itself travels in `response_format`, so the prompt only says how
  * to fill it.
  */
-import { UNTRUSTED_TEXT_CONVENTION } from '../privacy/index.ts';
+import { decodeCaseSummary, serializeCaseSummary, UNTRUSTED_TEXT_CONVENTION, WIRE_LEGEND } from '../privacy/index.ts';
 import type { InsightRequest, InsightTask } from './types.ts';
 
 export interface ChatMessage {
@@ -23,7 +23,7 @@ const SYSTEM = [
   '- Under missing, name facts that would change the assessment but are absent from the case (e.g. "no lipid panel in 5 years"). Sections listed in unavailableSections were not provided, which is not the same as normal.',
   '- Cite literature only with identifiers you are certain are real (DOI, PMID, or an https URL); otherwise set them to null. Never fabricate a reference.',
   '- snomed and icd10 only when you are sure of the code; else null.',
-  '- Days are counted back from today (daysAgo); the case is de-identified.',
+  `- ${WIRE_LEGEND} The case is de-identified.`,
   `- ${UNTRUSTED_TEXT_CONVENTION}`,
   '- Answer only with JSON in the required schema.',
 ].join('\n');
@@ -38,12 +38,12 @@ function taskText(task: InsightTask): string {
 }
 
 /**
- * Serialises the case as compact JSON that cannot close its own delimiter: `<`, `>` and `&`
- * are written as JSON escapes, which decode to the same text but can never spell
- * `</case_summary>` inside a note.
+ * The case as sent: the compact v2 wire JSON (`serializeCaseSummary`, the same text the payload is
+ * costed on), which cannot close its own delimiter: `<`, `>` and `&` are written as JSON escapes,
+ * which decode to the same text but can never spell `</case_summary>` inside a note.
  */
 export function caseJson(request: InsightRequest): string {
-  return JSON.stringify(request.case).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return serializeCaseSummary(request.case);
 }
 
 export function buildMessages(request: InsightRequest): ChatMessage[] {
@@ -71,14 +71,13 @@ export function parseMessages(messages: unknown): InsightRequest | undefined {
   const open = user.content.indexOf(CASE_OPEN);
   const close = user.content.lastIndexOf(CASE_CLOSE);
   if (open < 0 || close < open) return undefined;
-  let summary: unknown;
+  let summary: InsightRequest['case'];
   try {
-    summary = JSON.parse(user.content.slice(open + CASE_OPEN.length, close));
+    summary = decodeCaseSummary(JSON.parse(user.content.slice(open + CASE_OPEN.length, close)));
   } catch {
     return undefined;
   }
-  if (typeof summary !== 'object' || summary === null || (summary as { version?: unknown }).version !== 1) return undefined;
   const question = /^Question: (.*)$/ms.exec(user.content.slice(0, open))?.[1]?.split('\nThe case is the JSON')[0]?.trim();
   const task: InsightTask = /^Task: answer the clinician's question/m.test(user.content) && question ? { kind: 'evidence', question } : { kind: 'differential' };
-  return { task, case: summary as InsightRequest['case'] };
+  return { task, case: summary };
 }

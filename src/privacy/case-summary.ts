@@ -17,10 +17,14 @@
  * are not active; report conclusions and earlier text results; notes, newest first, shortened;
  * and finally more of each series' history, evenly spaced. Whatever is left out is listed in
  * `omissions`.
+ *
+ * How it travels: `serializeCaseSummary`, the compact v2 wire form of `case-wire.ts`; every fact is
+ * costed in that form, so the budget and the reported payload size are of the text actually sent.
  */
 import type { Allergy, ChartSectionName, ClinicalNote, Code, DiagnosticReportSummary, FactReference, Medication, ObservationSeries, PatientChart, Problem, TextResult } from '../chart/types.ts';
 import { ownKeyTable } from '../chart/lookup.ts';
 import type { CaseAllergy, CaseMedication, CaseNote, CaseProblem, CaseSeries, CaseSeriesPoint, CaseSummary, FactId, PreparedCase } from '../insight/types.ts';
+import { encodeAllergy, encodeCaseSummary, encodeHeader, encodeMedication, encodeNote, encodePoint, encodeProblem, encodeSeriesHead, encodeTextResult, wireJson } from './case-wire.ts';
 import { estimateRawFhirTokens } from './raw-fhir.ts';
 import { createScrubber, idsOfReferences, type KnownValue, type RedactionCounts, type RedactionKind, type Scrubber } from './scrub.ts';
 import { estimateTokens } from './tokens.ts';
@@ -61,9 +65,12 @@ export interface SanitisedCase extends PreparedCase {
   readonly removed: RemovalCounts;
 }
 
-/** The exact text that is sent for a summary. */
+/**
+ * The exact text that is sent for a summary: the compact v2 wire form (`case-wire.ts`), with `<`,
+ * `>` and `&` escaped. The prompt embeds this text as it is, and the payload is costed on it.
+ */
 export function serializeCaseSummary(summary: CaseSummary): string {
-  return JSON.stringify(summary);
+  return wireJson(encodeCaseSummary(summary));
 }
 
 // ─── Codes ──────────────────────────────────────────────────────────────────────────────────
@@ -168,8 +175,9 @@ interface Candidate<T> {
   readonly cost: number;
 }
 
-function candidate<T>(reference: FactReference, render: (id: FactId) => T): Candidate<T> {
-  return { reference, render, cost: estimateTokens(JSON.stringify(render(ID_FOR_COSTING))) + 1 };
+/** Costed as it goes on the wire (`encode`), plus one token for the separator. */
+function candidate<T>(reference: FactReference, render: (id: FactId) => T, encode: (fact: T) => unknown): Candidate<T> {
+  return { reference, render, cost: estimateTokens(wireJson(encode(render(ID_FOR_COSTING)))) + 1 };
 }
 
 interface SeriesPlan {
@@ -219,15 +227,19 @@ function problemCandidate(texts: Texts, p: Problem, reference: number): Candidat
   const status = [p.clinicalStatus, verification].filter(Boolean).join(', ');
   const onset = daysAgo(p.onset, reference);
   const abated = daysAgo(p.abatement, reference);
-  return candidate(p.reference, (id) => ({
-    id,
-    display,
-    codes,
-    ...optional('status', status),
-    ...optional('category', p.category),
-    ...optional('onsetDaysAgo', onset),
-    ...optional('abatedDaysAgo', abated),
-  }));
+  return candidate(
+    p.reference,
+    (id) => ({
+      id,
+      display,
+      codes,
+      ...optional('status', status),
+      ...optional('category', p.category),
+      ...optional('onsetDaysAgo', onset),
+      ...optional('abatedDaysAgo', abated),
+    }),
+    encodeProblem,
+  );
 }
 
 function medicationCandidate(texts: Texts, m: Medication, reference: number): Candidate<CaseMedication> {
@@ -235,7 +247,7 @@ function medicationCandidate(texts: Texts, m: Medication, reference: number): Ca
   const codes = keepCodes(texts, m.codes, new Set([RXNORM]), m.display);
   const dosage = m.dosage ? freeText(texts, m.dosage) : undefined;
   const started = daysAgo(m.authoredOn, reference);
-  return candidate(m.reference, (id) => ({ id, display, codes, ...optional('status', m.status), ...optional('dosage', dosage), ...optional('startedDaysAgo', started) }));
+  return candidate(m.reference, (id) => ({ id, display, codes, ...optional('status', m.status), ...optional('dosage', dosage), ...optional('startedDaysAgo', started) }), encodeMedication);
 }
 
 function allergyCandidate(texts: Texts, a: Allergy): Candidate<CaseAllergy> {
@@ -243,7 +255,7 @@ function allergyCandidate(texts: Texts, a: Allergy): Candidate<CaseAllergy> {
   const qualifiers = [a.verificationStatus && a.verificationStatus !== 'confirmed' ? a.verificationStatus : undefined, a.clinicalStatus && a.clinicalStatus !== 'active' ? a.clinicalStatus : undefined].filter(Boolean);
   const display = codedText(texts, qualifiers.length ? `${a.display} (${qualifiers.join(', ')})` : a.display);
   const reactions = a.reactions.map((r) => codedText(texts, r));
-  return candidate(a.reference, (id) => ({ id, display, ...optional('criticality', a.criticality), reactions }));
+  return candidate(a.reference, (id) => ({ id, display, ...optional('criticality', a.criticality), reactions }), encodeAllergy);
 }
 
 function seriesCode(series: ObservationSeries): string {
@@ -275,7 +287,7 @@ function seriesPlan(texts: Texts, series: ObservationSeries, reference: number):
       const flags = [p.comparator, p.interpretation && p.interpretation !== 'N' ? p.interpretation : undefined].filter(Boolean).join(' ');
       const ago = daysAgo(p.time, reference) ?? 0;
       const value = compactNumber(p.value);
-      c = candidate<CaseSeriesPoint>(p.reference, (id) => ({ id, daysAgo: ago, value, ...optional('flag', flags) }));
+      c = candidate<CaseSeriesPoint>(p.reference, (id) => ({ id, daysAgo: ago, value, ...optional('flag', flags) }), encodePoint);
       prepared[index] = c;
     }
     return c;
@@ -285,7 +297,8 @@ function seriesPlan(texts: Texts, series: ObservationSeries, reference: number):
   return {
     source: series,
     skeleton,
-    skeletonCost: estimateTokens(JSON.stringify({ ...skeleton, points: [] })) + 1,
+    // Costed as if thinned (with its total), in its category group.
+    skeletonCost: estimateTokens(wireJson({ ...encodeSeriesHead(skeleton, true, -1), points: [] })) + 1,
     point,
     length,
     selected: new Set(length ? [length - 1] : []),
@@ -297,20 +310,20 @@ function textResultCandidate(texts: Texts, t: TextResult, reference: number): Ca
   const display = codedText(texts, t.display);
   const text = freeText(texts, t.text);
   const ago = daysAgo(t.time, reference);
-  return candidate(t.reference, (id) => ({ id, display, ...optional('daysAgo', ago), text }));
+  return candidate(t.reference, (id) => ({ id, display, ...optional('daysAgo', ago), text }), encodeTextResult);
 }
 
 function reportCandidate(texts: Texts, r: DiagnosticReportSummary, reference: number): Candidate<CaseSummary['textResults'][number]> {
   const display = codedText(texts, r.display);
   const conclusion = shorten(freeText(texts, r.conclusion ?? ''), CONCLUSION_CHARS);
   const ago = daysAgo(r.effective ?? r.issued, reference);
-  return candidate(r.reference, (id) => ({ id, display, ...optional('daysAgo', ago), text: quoteAsData(`report ${id}`, conclusion) }));
+  return candidate(r.reference, (id) => ({ id, display, ...optional('daysAgo', ago), text: quoteAsData(`report ${id}`, conclusion) }), encodeTextResult);
 }
 
 function noteCandidate(plan: NotePlan, chars: number, reference: number): Candidate<CaseNote> {
   const ago = daysAgo(plan.note.date, reference);
   const text = shorten(plan.text, chars);
-  return candidate(plan.note.reference, (id) => ({ id, title: plan.title, ...optional('daysAgo', ago), text: quoteAsData(`note ${id}`, text) }));
+  return candidate(plan.note.reference, (id) => ({ id, title: plan.title, ...optional('daysAgo', ago), text: quoteAsData(`note ${id}`, text) }), encodeNote);
 }
 
 /**
@@ -473,7 +486,8 @@ export function buildCaseSummary(chart: PatientChart, options: CaseSummaryOption
   const budget = new Budget(budgetTokens);
   const sum = <T>(list: ReadonlyArray<Candidate<T>>): number => list.reduce((n, c) => n + c.cost, 0);
   const coreCost =
-    estimateTokens(JSON.stringify({ ...header, problems: [], medications: [], allergies: [], series: [], textResults: [], notes: [] })) +
+    // Every list's key is costed, though an empty list is not sent.
+    estimateTokens(wireJson({ ...encodeHeader(header), problems: [], medications: [], allergies: [], vitals: [], labs: [], otherResults: [], textResults: [], notes: [] })) +
     sum(activeProblems) +
     sum(activeMedications) +
     sum(allergies) +

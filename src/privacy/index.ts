@@ -1,4 +1,5 @@
 export { buildCaseSummary, serializeCaseSummary, DEFAULT_BUDGET_TOKENS } from './case-summary.ts';
+export { decodeCaseSummary, encodeCaseSummary, WIRE_LEGEND, WIRE_VERSION } from './case-wire.ts';
 export type { CaseSummaryOptions, RemovalCounts, RemovalKind, SanitisedCase } from './case-summary.ts';
 export { describePayload } from './describe.ts';
 export type { PayloadDescription, RemovalLine } from './describe.ts';

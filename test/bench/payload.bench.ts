@@ -7,7 +7,10 @@
  *     FHIR instead of the case summary would cost for the same reads (the budgeted comparison);
  *   - whole record: every resource the patient has, as the cohort (or the Synthea bundle) holds it;
  *   - the app's estimate: the raw size the "What is sent to the model" panel shows, rebuilt from
- *     the chart (a floor, by its own account).
+ *     the chart (a floor, by its own account);
+ *   - the facts floor: only the bare facts the payload keeps, as plain text — what no encoding of
+ *     the same facts can go below, so floor × 20 over the raw read says whether 20× is reachable
+ *     without dropping facts.
  * The figures are deterministic for a given cohort, so they are measured once.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { generateCohort } from '../../launch/sandbox/cohort/index.ts';
 import { SHARED_DIR } from '../../launch/sandbox/server.ts';
 import { loadChart } from '../../src/chart/index.ts';
 import { prepareCase } from '../../src/insight/pipeline.ts';
+import type { CaseSummary } from '../../src/insight/types.ts';
 import { describePayload, estimateTokens } from '../../src/privacy/index.ts';
 import type { FhirRequester } from '../../src/smart/context.ts';
 import { APP_SCOPES, IN_PROCESS_BASE, inProcessRequester, inProcessServer } from '../support/in-process-fhir.ts';
@@ -35,6 +39,8 @@ export interface PayloadBenchRow {
   appEstimateTokens: number;
   /** Raw FHIR read / payload. */
   ratio: number;
+  /** The bare facts of the payload as plain text (`factsFloorTokens`). */
+  floorTokens: number;
   omissions: readonly string[];
 }
 
@@ -44,6 +50,28 @@ export interface PayloadBenchRow {
  */
 function sandboxAsOf(now = Date.now()): string {
   return new Date(now - 18.5 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The payload's facts and nothing else, one a line: name, value, unit and days ago of each (a
+ * problem's status, a medication's dosage, an allergy's reactions count as its value), and the
+ * text of notes and results without Curbside's quotation markers. No ids, keys or codes.
+ */
+export function factsFloorTokens(summary: CaseSummary): number {
+  const unquoted = (text: string): string => text.replace(/^⟦[^⟧\n]*⟧\n|\n⟦[^⟧\n]*⟧$/g, '');
+  const line = (...parts: Array<string | number | undefined>): string => parts.filter((p) => p !== undefined && p !== '').join(' ');
+  const e = summary.encounter;
+  const lines = [
+    line(summary.age ?? undefined, summary.sex ?? undefined, summary.deceased ? 'deceased' : undefined),
+    ...(e ? [line(e.class, e.type, e.reason, e.startedDaysAgo)] : []),
+    ...summary.problems.map((p) => line(p.display, p.status, p.onsetDaysAgo, p.abatedDaysAgo)),
+    ...summary.medications.map((m) => line(m.display, m.dosage, m.startedDaysAgo)),
+    ...summary.allergies.map((a) => line(a.display, ...a.reactions)),
+    ...summary.series.flatMap((s) => s.points.map((p) => line(s.display, p.value, s.unit, p.daysAgo))),
+    ...summary.textResults.map((t) => line(t.display, unquoted(t.text), t.daysAgo)),
+    ...summary.notes.map((n) => line(n.title, n.daysAgo, unquoted(n.text))),
+  ];
+  return estimateTokens(lines.join('\n'));
 }
 
 function tokensOfJson(value: unknown): number {
@@ -100,7 +128,8 @@ export async function benchPayload(largePatientObservations: number): Promise<Pa
       grantedScopes: APP_SCOPES,
     };
     const { chart } = await loadChart(fhir, context);
-    const description = describePayload(prepareCase(chart));
+    const prepared = prepareCase(chart);
+    const description = describePayload(prepared);
     rows.push({
       patient: patient.scenario,
       patientKey: patient.key,
@@ -113,6 +142,7 @@ export async function benchPayload(largePatientObservations: number): Promise<Pa
       recordTokens: patient.resources.reduce((n, r) => n + tokensOfJson(r), 0),
       appEstimateTokens: description.tokens.rawFhir,
       ratio: Math.round((fhir.tokens / description.tokens.payload) * 10) / 10,
+      floorTokens: factsFloorTokens(prepared.summary),
       omissions: description.omissions,
     });
   }

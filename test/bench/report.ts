@@ -185,7 +185,7 @@ export function buildReport(data: BenchData): { rows: Row[]; budgets: Budget[] }
     rows.push({
       section: 'Payload',
       measure: `${payloadLabel(p)}: case summary vs raw FHIR read, tokens`,
-      median: `${thousands(p.payloadTokens)} vs ${thousands(p.rawReadTokens)} (${times(p.ratio)})`,
+      median: `${thousands(p.payloadTokens)} vs ${thousands(p.rawReadTokens)} (${times(p.ratio)}; bare facts ${thousands(p.floorTokens)})`,
       min: '–',
       max: '–',
       runs: '1',
