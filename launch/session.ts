@@ -15,6 +15,16 @@ export function fhirRequesterFor(client: Client): FhirRequester {
       }
       return client.request<T>({ url, ...(init?.signal ? { signal: init.signal } : {}) });
     },
+    batch<T>(bundle: unknown, init?: { signal?: AbortSignal }): Promise<T> {
+      // An empty path is the FHIR base itself, where a batch is POSTed.
+      return client.request<T>({
+        url: '',
+        method: 'POST',
+        body: JSON.stringify(bundle),
+        headers: { 'content-type': 'application/fhir+json' },
+        ...(init?.signal ? { signal: init.signal } : {}),
+      });
+    },
   };
 }
 

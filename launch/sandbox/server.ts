@@ -83,6 +83,12 @@ export interface SandboxPatient {
   readonly source: 'synthetic' | 'synthea';
 }
 
+/** A Bundle POSTed to the FHIR base, as the request log keeps it: its type and its entries' methods. */
+export interface LoggedBundle {
+  readonly type: string;
+  readonly methods: readonly string[];
+}
+
 export interface Sandbox {
   readonly ehrOrigin: string;
   readonly fhirBase: string;
@@ -93,7 +99,7 @@ export interface Sandbox {
   readonly fhir: FhirServer;
   readonly auth: AuthorizationServer;
   /** Counts of FHIR/auth requests since the last reset, for measurements; status 0 is a dropped connection. */
-  readonly requestLog: Array<{ method: string; path: string; status: number }>;
+  readonly requestLog: Array<{ method: string; path: string; status: number; bundle?: LoggedBundle }>;
   /** One-shot faults for the next matching FHIR requests (also `/ehr/faults`). */
   readonly faults: FaultQueue;
   /** AuditEvents received by the stand-in audit repository (also `/ehr/audit-sink`), oldest first. */
@@ -292,8 +298,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
 
   const requestLog: Sandbox['requestLog'] = [];
-  const log = (method: string, path: string, status: number): void => {
-    requestLog.push({ method, path, status });
+  /** What a Bundle POSTed to the FHIR base asked for, for the log. */
+  const bundles = new WeakMap<IncomingMessage, LoggedBundle>();
+  const log = (method: string, path: string, status: number, bundle?: LoggedBundle): void => {
+    requestLog.push({ method, path, status, ...(bundle ? { bundle } : {}) });
     if (!options.quiet) process.stdout.write(`${status} ${method} ${path}\n`);
   };
 
@@ -363,6 +371,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else if (raw.length > 0) {
         try {
           body = JSON.parse(raw.toString('utf8'));
+          const bundle = body as Bundle | null;
+          if (rest === '' && typeof bundle?.type === 'string') {
+            bundles.set(req, { type: bundle.type, methods: [...new Set((bundle.entry ?? []).map((e) => e.request?.method ?? ''))] });
+          }
         } catch {
           return outcomeAnswer(400, 'structure', 'The request body is not valid JSON.');
         }
@@ -370,9 +382,46 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    const out = await writeProfiles.handle(settings.writeProfile, { method: req.method ?? 'GET', url: new URL(url.pathname + url.search, ehrOrigin), headers, body }, check.grant);
+    const handle = (input: unknown): Promise<FhirAnswer> =>
+      writeProfiles.handle(settings.writeProfile, { method: req.method ?? 'GET', url: new URL(url.pathname + url.search, ehrOrigin), headers, body: input }, check.grant);
+    const failing = rest === '' && req.method === 'POST' ? failingBatchEntries(body) : undefined;
+    const out = failing ? await batchWithFailures(body as Bundle, failing, handle) : await handle(body);
     const raw = req.method === 'GET' && /^Binary\/[^/]+$/.test(rest) ? rawBinary(req.headers.accept, out.status, out.body) : undefined;
     return raw ?? out;
+  }
+
+  /**
+   * The entries of a batch whose resource type the fail knobs name, by index (undefined when none
+   * is): a batch must not be a way around them, since a real EHR refuses a type however it is asked.
+   */
+  function failingBatchEntries(body: unknown): Map<number, number> | undefined {
+    const bundle = body as Bundle | undefined;
+    if (bundle?.resourceType !== 'Bundle' || bundle.type !== 'batch' || !Array.isArray(bundle.entry)) return undefined;
+    const failing = new Map<number, number>();
+    bundle.entry.forEach((entry, i) => {
+      const type = entry.request?.url?.replace(/^\//, '').split(/[/?]/)[0] ?? '';
+      const status = settings.failTypes[type];
+      if (status) failing.set(i, status);
+    });
+    return failing.size > 0 ? failing : undefined;
+  }
+
+  /** The batch without its failing entries goes to the server; each failing entry gets its own error, in place. */
+  async function batchWithFailures(bundle: Bundle, failing: ReadonlyMap<number, number>, handle: (input: unknown) => Promise<FhirAnswer>): Promise<FhirAnswer> {
+    const entries = bundle.entry ?? [];
+    const kept = entries.filter((_, i) => !failing.has(i));
+    const answered = kept.length > 0 ? await handle({ ...bundle, entry: kept }) : { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'batch-response', entry: [] } };
+    const response = answered.body as Bundle | undefined;
+    if (answered.status !== 200 || response?.type !== 'batch-response') return answered;
+    const keptAnswers = [...(response.entry ?? [])];
+    const entry = entries.map((e, i) => {
+      const status = failing.get(i);
+      if (status === undefined) return keptAnswers.shift()!;
+      const type = e.request?.url?.replace(/^\//, '').split(/[/?]/)[0] ?? '';
+      const outcome = outcomeAnswer(status, status === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${type} answers ${status}.`).body as OperationOutcome;
+      return { response: { status: String(status), outcome } };
+    });
+    return { ...answered, body: { ...response, entry } };
   }
 
   /**
@@ -577,7 +626,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', ehrOrigin);
     const started = url.pathname;
     res.on('finish', () => {
-      if (started.startsWith('/fhir') || started.startsWith('/auth') || started.startsWith('/model')) log(req.method ?? 'GET', started, res.statusCode);
+      if (started.startsWith('/fhir') || started.startsWith('/auth') || started.startsWith('/model')) log(req.method ?? 'GET', started, res.statusCode, bundles.get(req));
     });
     (async () => {
       if (req.method === 'OPTIONS') {

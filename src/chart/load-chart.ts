@@ -77,6 +77,12 @@ export interface ChartLoadOptions {
   readonly maxReports?: number;
   /** `_count` on searches (default 1000, the usual server maximum; servers clamp it anyway). */
   readonly pageSize?: number;
+  /**
+   * The EHR's CapabilityStatement (`GET metadata`), when the caller has already asked for it. With
+   * it, and a requester that can `batch`, the first reads go out as one batch where the EHR
+   * declares batch support; without it a 400 or 404 still reads it, to explain the failure.
+   */
+  readonly capabilityStatement?: Promise<unknown>;
 }
 
 export interface ChartLoadStats {
@@ -175,7 +181,7 @@ class ChartLoader {
     this.#maxObservations = positiveInteger(options.maxObservationsPerCategory, DEFAULT_MAX_OBSERVATIONS);
     this.#maxNotes = positiveInteger(options.maxNotes, DEFAULT_MAX_NOTES);
     this.#maxReports = positiveInteger(options.maxReports, DEFAULT_MAX_REPORTS);
-    this.requests = new ChartRequests(fhir, this.#fhirBase, options.signal);
+    this.requests = new ChartRequests(fhir, this.#fhirBase, options.signal, options.capabilityStatement);
     this.#sections = Object.fromEntries(SECTION_NAMES.map((name) => [name, { status: 'loading' }])) as Record<ChartSectionName, ChartSectionState>;
   }
 

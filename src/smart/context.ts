@@ -21,6 +21,12 @@ export interface LaunchContext {
 /** The only thing widgets need from a FHIR client: GET a URL relative to the FHIR base (or absolute on it). */
 export interface FhirRequester {
   request<T = unknown>(url: string, init?: { signal?: AbortSignal }): Promise<T>;
+  /**
+   * POSTs a `batch` Bundle to the FHIR base and resolves with the `batch-response` Bundle. Optional:
+   * the chart reader sends its first reads as one batch only when this exists and the EHR's
+   * CapabilityStatement declares `batch`, and reads one by one otherwise.
+   */
+  batch?<T = unknown>(bundle: unknown, init?: { signal?: AbortSignal }): Promise<T>;
 }
 
 export class LaunchContextError extends Error {

@@ -80,6 +80,9 @@ export class CurbsideSidebarElement extends LitElement {
   #chartTask = new Task(this, {
     task: async ([fhir, context], { signal }): Promise<PatientChart | typeof initialState> => {
       if (!fhir || !context?.patientId) return initialState;
+      // Asked beside the banner, so the chart knows at once whether the EHR takes batches.
+      const capabilityStatement = fhir.batch ? fhir.request<unknown>('metadata', { signal }) : undefined;
+      capabilityStatement?.catch(() => undefined);
       // The banner's two reads go first: the chart's dozens of searches would otherwise take every
       // connection the browser has to the EHR and queue them, and the banner is what the clinician
       // checks first (right patient?). Its answer or failure lets the chart start.
@@ -89,7 +92,7 @@ export class CurbsideSidebarElement extends LitElement {
       const onUpdate = (chart: PatientChart): void => {
         if (!signal.aborted && run === this.#chartRun) this.progressiveChart = { run, chart };
       };
-      const { chart, stats } = await loadChart(fhir, context, { signal, onUpdate });
+      const { chart, stats } = await loadChart(fhir, context, { signal, onUpdate, ...(capabilityStatement ? { capabilityStatement } : {}) });
       this.#chartStats = stats;
       return chart;
     },
