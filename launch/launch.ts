@@ -3,12 +3,17 @@
  * Picks the EHR's configuration by `iss` before any network call to it, so an unknown server is
  * refused without ever being contacted.
  */
-import FHIR from 'fhirclient';
 import { ConfigError, normaliseIss, scopeForLaunch, selectEhrConfig } from '../src/smart/config.ts';
 import { classifyAuthorizeError, launchProblem } from '../src/smart/launch-errors.ts';
 import { loadRuntimeConfig } from './runtime-config.ts';
 import { showLaunchProblem } from './problem-page.ts';
-import { configureFhirClient } from './fhir-client-settings.ts';
+
+// The SMART client is the page's biggest script: it loads while the configuration is fetched
+// instead of before. A failure to load it is reported when it is needed.
+const smartClient = import('./fhir-client-settings.ts').then(
+  (module) => ({ ok: true, module }) as const,
+  (error: unknown) => ({ ok: false, error }) as const,
+);
 
 async function launch(): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -34,6 +39,10 @@ async function launch(): Promise<void> {
   }
   if (!ehr.clientId) return showLaunchProblem(launchProblem('not-registered', ehr.label));
 
+  const client = await smartClient;
+  // Not the EHR's fault: the app's own script did not load (a deployment mid-update, a dropped connection).
+  if (!client.ok) return showLaunchProblem(launchProblem('unexpected', 'Part of Curbside did not load. Reload to try again.'));
+  const { FHIR, configureFhirClient } = client.module;
   configureFhirClient();
   try {
     await FHIR.oauth2.authorize({
