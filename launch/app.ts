@@ -17,6 +17,9 @@ import { departmentFrom, rolloutStageFor } from '../src/smart/rollout.ts';
 /** The sidebar's events that belong on the audit trail; held until the trail's code has loaded. */
 const AUDITED_EVENTS = ['curbside-model-disclosure', 'curbside-suggestions-shown', 'curbside-suggestion-accept', 'curbside-suggestion-reject'] as const;
 
+/** Longest the model and note code waits for the banner before loading anyway. */
+const BANNER_HEAD_START_MS = 1500;
+
 async function start(): Promise<void> {
   const redirectParams = new URLSearchParams(location.search);
   if (!redirectParams.has('state') && !redirectParams.has('code') && !redirectParams.has('error')) {
@@ -43,6 +46,13 @@ async function start(): Promise<void> {
     performance.mark('curbside:chart-summary', { detail: event.detail.stats });
   });
   const chartLoaded = new Promise<void>((resolve) => sidebar.addEventListener('curbside-chart-load', () => resolve(), { once: true }));
+  // The banner's reads go out first and its render is not held up by code only later steps use;
+  // a banner that fails lets the rest go on once the chart answers, and the wait is bounded.
+  const bannerSettled = Promise.race([
+    new Promise<void>((resolve) => sidebar.addEventListener('curbside-patient-load', () => resolve(), { once: true })),
+    chartLoaded,
+    new Promise<void>((resolve) => setTimeout(resolve, BANNER_HEAD_START_MS)),
+  ]);
   // Audited events can only follow a model being given, but are held from the start so none is lost.
   const held: Event[] = [];
   const hold = (event: Event): void => void held.push(event);
@@ -54,7 +64,7 @@ async function start(): Promise<void> {
     // sidebar reports a request that still fails.
   });
 
-  // The configuration, the model and the note/audit services load beside the banner and chart.
+  // The configuration loads beside the banner; the model and the note/audit services after it.
   let config;
   try {
     config = await loadRuntimeConfig();
@@ -70,7 +80,9 @@ async function start(): Promise<void> {
   if (!ehr || !rollout || rollout.stage === 'off') return;
   const patientId = context.patientId;
   const runtime = config;
-  void loadEvaluationReport().then((report) => void (sidebar.evaluationReport = report));
+  await bannerSettled;
+  // Only "About this AI" shows the evaluation report: it waits for the chart.
+  void chartLoaded.then(loadEvaluationReport).then((report) => void (sidebar.evaluationReport = report));
   void import('./model-provider.ts').then(({ configureModel }) => {
     const model = configureModel(modelForEhr(ehr, runtime, context.fhirBase));
     sidebar.insightProvider = model.provider;

@@ -9,6 +9,7 @@ import { fhirContext, launchContext } from '../shared/contexts.ts';
 import { defineOnce } from '../shared/define.ts';
 import { CurbsideChartLoadEvent, CurbsidePatientLoadEvent, type CurbsideFactSelectEvent } from '../shared/events.ts';
 import { tokens } from '../shared/tokens.styles.ts';
+import { afterNextPaint } from '../shared/after-paint.ts';
 import { retryButton, visuallyHidden } from '../shared/utility.styles.ts';
 import type { CurbsideChartSummaryElement } from '../chart-summary/chart-summary.ts';
 import '../patient-banner/patient-banner.ts';
@@ -105,11 +106,19 @@ export class CurbsideSidebarElement extends LitElement {
   /** Fires once the summary has rendered the finished chart, so hosts can measure or react. */
   async #announceChartLoad(chart: PatientChart | typeof initialState): Promise<void> {
     const stats = this.#chartStats;
-    if (chart === initialState || !stats) return;
-    await CurbsideSidebarElement.#loadSummary();
-    await this.updateComplete;
-    await this.summary?.updateComplete;
-    this.dispatchEvent(new CurbsideChartLoadEvent({ reference: chart.patient?.reference ?? `Patient/${this.context?.patientId ?? ''}`, stats }));
+    if (chart === initialState) return;
+    try {
+      if (!stats) return;
+      await CurbsideSidebarElement.#loadSummary();
+      await this.updateComplete;
+      await this.summary?.updateComplete;
+      this.dispatchEvent(new CurbsideChartLoadEvent({ reference: chart.patient?.reference ?? `Patient/${this.context?.patientId ?? ''}`, stats }));
+    } finally {
+      // Preparing the case and finding early signs is a long task on a big chart: the finished
+      // summary is painted first, and only then do the suggestions get the chart.
+      await afterNextPaint();
+      if (this.#chartTask.value === chart) this.suggestionsChart = chart;
+    }
   }
 
   #appliedStyleProperties: string[] = [];
@@ -125,6 +134,9 @@ export class CurbsideSidebarElement extends LitElement {
   }
 
   @query('curbside-chart-summary') private summary: CurbsideChartSummaryElement | null | undefined;
+
+  /** The finished chart once its summary has painted: what the suggestions work on. */
+  @state() private suggestionsChart: PatientChart | undefined;
 
   /** The chart so far while it loads, tagged with the load it belongs to. */
   @state() private progressiveChart: { readonly run: number; readonly chart: PatientChart } | undefined;
@@ -253,7 +265,7 @@ export class CurbsideSidebarElement extends LitElement {
     return this.#chartTask.render({
       initial: () => nothing,
       pending: () => summary(this.progressiveChart?.run === this.#chartRun ? this.progressiveChart.chart : undefined),
-      complete: (chart) => html`${summary(chart)}${this.#renderSuggestions(chart)}`,
+      complete: (chart) => html`${summary(chart)}${this.#renderSuggestions(chart === this.suggestionsChart ? chart : initialState)}`,
       error: () => html`
         <div part="chart-error" class="notice error" role="alert">
           <p>${CHART_LOAD_ERROR}</p>
