@@ -19,13 +19,42 @@ function mswWorkerMiddleware(context, next) {
   });
 }
 
+/**
+ * A slow streamed body for the model-stream worker's tests: `n` small chunks `gap` ms apart
+ * (`/__stream?n=…&gap=…&status=…`), each `chunk <i>\n` as text/plain, or with `sse=1` each a
+ * chat-completion chunk carrying `t<i> ` as an event stream ending in [DONE]; a status other than
+ * 200 answers at once with a JSON error body and a `retry-after` header.
+ */
+function slowStreamMiddleware(context, next) {
+  if (context.path !== '/__stream') return next();
+  const n = Number(context.query.n ?? 10);
+  const gap = Number(context.query.gap ?? 5);
+  const status = Number(context.query.status ?? 200);
+  const res = context.res;
+  context.respond = false;
+  if (status !== 200) {
+    res.writeHead(status, { 'content-type': 'application/json', 'retry-after': '7' });
+    res.end(JSON.stringify({ error: { code: 'busy' } }));
+    return Promise.resolve();
+  }
+  const sse = context.query.sse === '1';
+  res.writeHead(200, { 'content-type': sse ? 'text/event-stream' : 'text/plain', 'cache-control': 'no-cache' });
+  return (async () => {
+    for (let i = 0; i < n && !res.destroyed; i++) {
+      res.write(sse ? `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: `t${i} ` }, finish_reason: null }] })}\n\n` : `chunk ${i}\n`);
+      await new Promise((resolve) => setTimeout(resolve, gap));
+    }
+    res.end(sse ? 'data: [DONE]\n\n' : undefined);
+  })();
+}
+
 export default {
-  files: ['widgets/**/*.test.ts'],
+  files: ['widgets/**/*.test.ts', 'launch/**/*.browser.test.ts'],
   // The development export condition loads Lit's dev build, whose warnings the tests turn into failures.
   nodeResolve: { exportConditions: ['development'] },
   concurrency: 1,
   plugins: [esbuildPlugin({ ts: true, tsconfig, target: 'es2022' })],
-  middleware: [mswWorkerMiddleware],
+  middleware: [mswWorkerMiddleware, slowStreamMiddleware],
   browsers: [
     playwrightLauncher({
       launchOptions: {

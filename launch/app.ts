@@ -83,8 +83,8 @@ async function start(): Promise<void> {
   await bannerSettled;
   // Only "About this AI" shows the evaluation report: it waits for the chart.
   void chartLoaded.then(loadEvaluationReport).then((report) => void (sidebar.evaluationReport = report));
-  void import('./model-provider.ts').then(({ configureModel }) => {
-    const model = configureModel(modelForEhr(ehr, runtime, context.fhirBase));
+  void Promise.all([import('./model-provider.ts'), import('./model-stream/index.ts')]).then(([{ configureModel }, { modelFetch }]) => {
+    const model = configureModel(modelForEhr(ehr, runtime, context.fhirBase), { fetch: modelFetch() });
     sidebar.insightProvider = model.provider;
     if (model.signIn) sidebar.modelSignIn = model.signIn;
   });

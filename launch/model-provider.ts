@@ -47,12 +47,18 @@ function labelledBuiltIn(provider: InsightProvider): InsightProvider {
   };
 }
 
-export function configureModel(model: ModelConfig): ConfiguredModel {
+/**
+ * `fetch` is what remote providers send their requests with; the sidebar passes the
+ * model-stream worker's (`launch/model-stream/`), so a streamed answer is read off the main thread.
+ */
+export function configureModel(model: ModelConfig, transport: { readonly fetch?: typeof fetch } = {}): ConfiguredModel {
+  const fetchOption = transport.fetch ? { fetch: transport.fetch } : {};
   switch (model.kind) {
     case 'reference-engine':
       return { provider: lazyReferenceEngine() };
     case 'openai-compatible': {
       const provider = createOpenAICompatibleProvider({
+        ...fetchOption,
         endpoint: model.endpoint,
         model: model.model,
         name: model.name,
@@ -73,6 +79,7 @@ export function configureModel(model: ModelConfig): ConfiguredModel {
         ...(model.scopes ? { scopes: model.scopes } : {}),
       });
       const provider = createAzureFoundryProvider({
+        ...fetchOption,
         endpoint: model.endpoint,
         model: model.model,
         tokenSource,

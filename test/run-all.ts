@@ -56,7 +56,8 @@ const add = (c: Counts, code: number, label: string): void => {
 function testFiles(...dirs: string[]): string[] {
   return dirs
     .flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => `${dir}/${f}`))
-    .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+    // `*.browser.test.ts` run in Chromium with the component tests.
+    .filter((f) => f.endsWith('.test.ts') && !f.endsWith('.browser.test.ts') && !f.includes('node_modules'))
     .sort();
 }
 

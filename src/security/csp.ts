@@ -3,16 +3,18 @@
  * which EHRs frame it and which servers it talks to; this module turns that into the policy, so
  * the sandbox's app server and a hospital's web server can send the same thing.
  *
- * Trusted Types: exactly two policy names are allowed.
+ * Trusted Types: exactly three policy names are allowed.
  * - `curbside-markdown` (widgets/shared/markdown.ts): the only door for outside HTML; its
  *   `createHTML` is DOMPurify, which is handed the same policy so it creates none of its own.
+ * - `curbside-worker` (launch/model-stream/off-thread-fetch.ts): vouches for one script URL, the
+ *   model-stream worker's own (same origin, built with the app), and refuses any other.
  * - `lit-html`: Lit creates it when it loads and passes through it only the static strings of
  *   `html\`…\`` templates written in Curbside's source, never bound values (those become text
  *   nodes and attributes). Without it Lit cannot load under `require-trusted-types-for`.
  */
 import { modelForEhr, type RuntimeConfig } from '../smart/config.ts';
 
-export const TRUSTED_TYPES_POLICIES = ['curbside-markdown', 'lit-html'] as const;
+export const TRUSTED_TYPES_POLICIES = ['curbside-markdown', 'curbside-worker', 'lit-html'] as const;
 
 export interface CspSources {
   /** Origins of the EHR pages allowed to frame Curbside (`frame-ancestors`). */

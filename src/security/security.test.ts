@@ -40,7 +40,7 @@ test('the sandbox policy: framed by the EHR only, talking to its origin, two Tru
   assert.equal(
     csp,
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://localhost:4000; frame-src 'none'; " +
-      "object-src 'none'; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types curbside-markdown lit-html; " +
+      "object-src 'none'; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types curbside-markdown curbside-worker lit-html; " +
       'frame-ancestors http://localhost:4000',
   );
   assert.ok(!contentSecurityPolicy(sources, { meta: true }).includes('frame-ancestors'), 'a <meta> policy cannot carry frame-ancestors');

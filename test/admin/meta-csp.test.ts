@@ -11,6 +11,6 @@ test('a <meta> policy for a header-less host: the listed origins, Trusted Types,
   assert.match(tag, /^<meta http-equiv="Content-Security-Policy" content="[^"]+">$/);
   assert.match(tag, /connect-src 'self' https:\/\/fhir\.hospital\.example https:\/\/gw\.hospital\.example;/);
   assert.match(tag, /frame-src https:\/\/login\.microsoftonline\.com;/);
-  assert.match(tag, /require-trusted-types-for 'script'; trusted-types curbside-markdown lit-html/);
+  assert.match(tag, /require-trusted-types-for 'script'; trusted-types curbside-markdown curbside-worker lit-html/);
   assert.ok(!tag.includes('frame-ancestors'));
 });

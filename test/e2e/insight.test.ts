@@ -30,6 +30,10 @@ describe('suggestions in the sandbox', () => {
     const before = sandbox.requestLog.filter((r) => r.path === '/model/v1/chat/completions').length;
     const { page, frame } = await openDifferential('ckd-01');
     assert.equal(sandbox.requestLog.filter((r) => r.path === '/model/v1/chat/completions' && r.status === 200).length, before + 1);
+    // The model-stream worker made the request: the sidebar's own timeline has the FHIR reads, not it.
+    const pageFetches = (await frame.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))) as string[];
+    assert.ok(pageFetches.some((url) => url.includes('/fhir/')), 'the page timeline lists its own requests');
+    assert.ok(!pageFetches.some((url) => url.includes('/model/v1/chat/completions')), 'the model was asked from the worker, not the main thread');
     const view = frame.locator('curbside-differential');
     assert.match((await view.locator('[part~="ai-label"]').textContent()) ?? (await view.textContent()) ?? '', /AI-generated — verify before use/);
     const first = view.locator('[part~="item"]').first();

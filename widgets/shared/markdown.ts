@@ -10,7 +10,7 @@
  * directive writes the policy's `TrustedHTML` straight into a `<template>`, rather than going
  * through `unsafeHTML`, which takes only strings and would pass them through Lit's own
  * policy. A strict CSP can then read (src/security/csp.ts):
- *   `require-trusted-types-for 'script'; trusted-types curbside-markdown lit-html`
+ *   `require-trusted-types-for 'script'; trusted-types curbside-markdown curbside-worker lit-html`
  * (DOMPurify is given this policy and creates none of its own; add `'allow-duplicates'` if a
  * page may load the plugin twice, since each copy creates its policy once).
  *

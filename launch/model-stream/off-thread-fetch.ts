@@ -1,0 +1,219 @@
+/**
+ * A `fetch` for the model providers whose network work happens in a dedicated worker
+ * (`stream-worker.ts`): the answer's bytes arrive on the main thread in a few batches (at most one
+ * per `flushMs`) instead of one task per network chunk. The providers are unchanged: they get a
+ * real `Response` whose body is fed by the worker.
+ *
+ * Where the worker cannot run — no Worker, a Trusted Types policy the page's CSP does not allow,
+ * a worker script that fails to load or does not start in time — every request goes through
+ * the ordinary `fetch` instead, so a model request never fails for want of the worker. A request
+ * already handed to a worker that then dies fails as a network error (which the provider may retry).
+ */
+import type { FromWorker, ToWorker } from './protocol.ts';
+
+/** The Trusted Types policy that vouches for the worker's own script URL, and nothing else. */
+export const WORKER_POLICY_NAME = 'curbside-worker';
+
+export interface OffThreadFetchOptions {
+  /** The built worker script (same origin as the page). */
+  readonly workerUrl: string;
+  /** Least time between two batches of one response (default 50 ms, about a render interval). */
+  readonly flushMs?: number;
+  /** How long the worker may take to start before requests go through `fallback` (default 5 s). */
+  readonly startTimeoutMs?: number;
+  /** The fetch used where the worker can't run (default: the page's). */
+  readonly fallback?: typeof fetch;
+}
+
+/** What an off-thread fetch did, for tests and the bench. */
+export interface OffThreadFetch {
+  (input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** 'worker' once it has started, 'fallback' once it could not, 'idle' before the first request. */
+  readonly mode: () => 'idle' | 'starting' | 'worker' | 'fallback';
+  /** Stops the worker; later requests use the fallback. */
+  close(): void;
+}
+
+interface InFlight {
+  readonly resolve: (response: Response) => void;
+  readonly reject: (error: unknown) => void;
+  body?: ReadableStreamDefaultController<Uint8Array>;
+  readonly detach: () => void;
+}
+
+type TrustedTypesFactory = { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
+
+/** Statuses a Response may not have a body with. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+function abortError(signal: AbortSignal | null | undefined): unknown {
+  return signal?.reason ?? new DOMException('The request was aborted.', 'AbortError');
+}
+
+/** The worker's script URL as the page's Trusted Types require it, or undefined when refused. */
+function scriptUrl(workerUrl: string): unknown {
+  const expected = new URL(workerUrl, location.href);
+  if (expected.origin !== location.origin) return undefined;
+  const factory = (globalThis as { trustedTypes?: TrustedTypesFactory }).trustedTypes;
+  if (!factory) return expected.href;
+  try {
+    const policy = factory.createPolicy(WORKER_POLICY_NAME, {
+      createScriptURL: (url) => {
+        if (new URL(url, location.href).href !== expected.href) throw new TypeError('Curbside starts no worker but its own.');
+        return url;
+      },
+    });
+    return policy.createScriptURL(expected.href);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadFetch {
+  const flushMs = options.flushMs ?? 50;
+  const fallback = options.fallback ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  let state: 'idle' | 'starting' | 'worker' | 'fallback' = 'idle';
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const inFlight = new Map<number, InFlight>();
+  /** Requests made while the worker starts: sent once it is ready, or through the fallback. */
+  const waiting: Array<(ready: boolean) => void> = [];
+
+  const settleWaiting = (ready: boolean): void => {
+    for (const go of waiting.splice(0)) go(ready);
+  };
+
+  const giveUp = (): void => {
+    const wasRunning = state === 'worker';
+    state = 'fallback';
+    worker?.terminate();
+    worker = undefined;
+    settleWaiting(false);
+    // Requests already in the worker may have reached the service: they fail, they are not re-sent here.
+    for (const [id, request] of inFlight) {
+      inFlight.delete(id);
+      request.detach();
+      const error = new TypeError(wasRunning ? 'The model request was interrupted.' : 'The model request could not be sent.');
+      if (request.body) request.body.error(error);
+      else request.reject(error);
+    }
+  };
+
+  const onMessage = (event: MessageEvent<FromWorker>): void => {
+    const message = event.data;
+    if (message.kind === 'ready') {
+      if (state !== 'starting') return;
+      state = 'worker';
+      settleWaiting(true);
+      return;
+    }
+    const request = inFlight.get(message.id);
+    if (!request) return;
+    switch (message.kind) {
+      case 'head': {
+        if (message.status < 200 || message.status > 599) {
+          inFlight.delete(message.id);
+          request.detach();
+          request.reject(new TypeError('The model service sent an unusable response.'));
+          return;
+        }
+        const body = NULL_BODY.has(message.status)
+          ? null
+          : new ReadableStream<Uint8Array>({
+              start: (controller) => {
+                request.body = controller;
+              },
+              cancel: () => {
+                inFlight.delete(message.id);
+                request.detach();
+                worker?.postMessage({ kind: 'abort', id: message.id } satisfies ToWorker);
+              },
+            });
+        request.resolve(new Response(body, { status: message.status, statusText: message.statusText, headers: message.headers as Array<[string, string]> }));
+        return;
+      }
+      case 'chunk':
+        request.body?.enqueue(message.bytes);
+        return;
+      case 'end':
+        inFlight.delete(message.id);
+        request.detach();
+        request.body?.close();
+        return;
+      case 'error': {
+        inFlight.delete(message.id);
+        request.detach();
+        const error = message.name === 'AbortError' ? new DOMException('The request was aborted.', 'AbortError') : new TypeError('Failed to fetch');
+        if (request.body) request.body.error(error);
+        else request.reject(error);
+      }
+    }
+  };
+
+  const start = (): void => {
+    state = 'starting';
+    const url = typeof Worker === 'function' ? scriptUrl(options.workerUrl) : undefined;
+    if (url === undefined) return giveUp();
+    try {
+      worker = new Worker(url as string, { type: 'module', name: 'curbside-model-stream' });
+    } catch {
+      return giveUp();
+    }
+    worker.addEventListener('message', onMessage);
+    // A script that fails to load, or throws, ends the worker: from then on the fallback serves.
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      giveUp();
+    });
+    setTimeout(() => {
+      if (state === 'starting') giveUp();
+    }, options.startTimeoutMs ?? 5000);
+  };
+
+  const viaWorker = (url: string, init: RequestInit | undefined): Promise<Response> => {
+    const signal = init?.signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const id = nextId++;
+    return new Promise<Response>((resolve, reject) => {
+      const onAbort = (): void => {
+        const request = inFlight.get(id);
+        if (!request) return;
+        inFlight.delete(id);
+        worker?.postMessage({ kind: 'abort', id } satisfies ToWorker);
+        const error = abortError(signal);
+        if (request.body) request.body.error(error);
+        else reject(error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      inFlight.set(id, { resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) });
+      const message: ToWorker = {
+        kind: 'fetch',
+        id,
+        url,
+        method: (init?.method ?? 'GET').toUpperCase(),
+        headers: [...new Headers(init?.headers)],
+        body: typeof init?.body === 'string' ? init.body : null,
+        flushMs,
+      };
+      worker!.postMessage(message);
+    });
+  };
+
+  const offThreadFetch = (async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    // Only what the model providers send: a URL and a text body (or none).
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
+    const plain = url !== undefined && (init?.body === undefined || init.body === null || typeof init.body === 'string');
+    if (!plain) return fallback(input, init);
+    if (state === 'idle') start();
+    if (state === 'starting') {
+      const ready = await new Promise<boolean>((go) => waiting.push(go));
+      if (!ready) return fallback(input, init);
+    }
+    if (state !== 'worker') return fallback(input, init);
+    return viaWorker(new URL(url, location.href).href, init);
+  }) as OffThreadFetch;
+
+  Object.defineProperty(offThreadFetch, 'mode', { value: () => state });
+  Object.defineProperty(offThreadFetch, 'close', { value: () => giveUp() });
+  return offThreadFetch;
+}
