@@ -14,8 +14,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
-import { PROJECT_ROOT, startSandbox, type SandboxPatient } from '../../launch/sandbox/server.ts';
-import { launchBrowser } from '../support/browser.ts';
+import { PROJECT_ROOT, startSandbox, type Sandbox, type SandboxPatient } from '../../launch/sandbox/server.ts';
+import { launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { benchBundle } from './bundle.bench.ts';
 import { benchNaiveChart } from './chart.bench.ts';
 import { benchLaunch } from './launch.bench.ts';
@@ -65,36 +65,42 @@ await section('payload', async () => {
 });
 
 if (only.has('launch') || only.has('chart') || only.has('streaming')) {
-  const sandbox = await startSandbox({ appDir, quiet: true, largePatientObservations: LARGE_OBSERVATIONS });
   const chromium = await launchBrowser(['--enable-precise-memory-info']);
   chromiumVersion = chromium.browser.version();
+  // The streaming bench serves its own page and model server; only launch and chart need the sandbox.
+  const sandbox = only.has('launch') || only.has('chart') ? await startSandbox({ appDir, quiet: true, largePatientObservations: LARGE_OBSERVATIONS }) : undefined;
   try {
-    const typical = sandbox.patients.find((p) => p.key === 'ckd-progression') ?? sandbox.patients[0]!;
-    const large = sandbox.patients.find((p) => p.key === 'large-history');
-    const patients: SandboxPatient[] = [typical, ...(large ? [large] : [])];
-    data.roles[typical.key] = 'typical';
-    if (large) {
-      data.roles[large.key] = '20k obs';
-      data.largeKey = large.key;
-    } else if (only.has('launch') || only.has('chart')) {
-      data.errors.push({ section: 'launch', message: 'The sandbox has no 20,000-observation patient (key large-history).' });
-    }
-    await section('launch', async () => {
-      for (const patient of patients) for (const latency of [0, 100]) data.launch.push(await benchLaunch(sandbox, chromium, patient, latency, runs));
-    });
-    await section('chart', async () => {
-      for (const patient of patients) {
-        for (const latency of [0, 100]) data.baseline.push(await benchNaiveChart(sandbox, chromium, patient, latency, patient === large ? Math.min(runs, 3) : runs));
-      }
-    });
+    if (sandbox) await launchAndChart(sandbox, chromium);
     await section('streaming', async () => {
       data.streaming = await benchStreaming(chromium.browser, runs);
     });
   } finally {
     await chromium.close();
-    await sandbox.close();
+    await sandbox?.close();
   }
 }
+
+async function launchAndChart(sandbox: Sandbox, chromium: TestBrowser): Promise<void> {
+  const typical = sandbox.patients.find((p) => p.key === 'ckd-progression') ?? sandbox.patients[0]!;
+  const large = sandbox.patients.find((p) => p.key === 'large-history');
+  const patients: SandboxPatient[] = [typical, ...(large ? [large] : [])];
+  data.roles[typical.key] = 'typical';
+  if (large) {
+    data.roles[large.key] = '20k obs';
+    data.largeKey = large.key;
+  } else if (only.has('launch') || only.has('chart')) {
+    data.errors.push({ section: 'launch', message: 'The sandbox has no 20,000-observation patient (key large-history).' });
+  }
+  await section('launch', async () => {
+    for (const patient of patients) for (const latency of [0, 100]) data.launch.push(await benchLaunch(sandbox, chromium, patient, latency, runs));
+  });
+  await section('chart', async () => {
+    for (const patient of patients) {
+      for (const latency of [0, 100]) data.baseline.push(await benchNaiveChart(sandbox, chromium, patient, latency, patient === large ? Math.min(runs, 3) : runs));
+    }
+  });
+}
+
 rmSync(appDir, { recursive: true, force: true });
 
 const { rows, budgets } = buildReport(data);

@@ -1,9 +1,17 @@
 /**
- * Page side of the streaming-render bench: feeds `<curbside-evidence>` a long markdown answer
- * token by token, as a model streams it, or all at once; the bench reads main-thread time over CDP.
+ * Page side of the streaming-render bench. `benchModelStream` asks the bench's model server for a
+ * long answer through the app's own chat-completions provider and shows it in
+ * `<curbside-evidence>` as `<curbside-suggestions>` does (the summary field pulled from the
+ * streamed JSON, the element re-given the text on each delta), with the request made either by
+ * the model-stream worker, as the sidebar does, or by the page itself; `benchFinal` renders the
+ * finished answer once. The bench reads main-thread time over CDP.
  */
 import '../../widgets/evidence/evidence.ts';
 import type { CurbsideEvidenceElement } from '../../widgets/evidence/evidence.ts';
+import { createOpenAICompatibleProvider } from '../../src/insight/providers/openai-compatible.ts';
+import { SummaryFieldExtractor } from '../../src/insight/stream-text.ts';
+import { modelFetch } from '../../launch/model-stream/index.ts';
+import { CASE } from '../msw/insight-fixtures.ts';
 
 const frame = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 const longest: number[] = [];
@@ -21,33 +29,57 @@ async function mount(): Promise<CurbsideEvidenceElement> {
   return el;
 }
 
+export interface StreamRun {
+  readonly longTasks: number[];
+  /** Tasks in which text reached the element (one per network chunk, or per worker batch). */
+  readonly deliveries: number;
+  readonly textLength: number;
+  readonly error?: string;
+  readonly transport: string;
+}
+
 Object.assign(window, {
-  async benchStream(tokens: readonly string[], tokensPerTick: number): Promise<{ longTasks: number[] }> {
+  async benchModelStream(endpoint: string, transport: 'worker' | 'page'): Promise<StreamRun> {
+    const offThread = transport === 'worker' ? modelFetch() : undefined;
+    const provider = createOpenAICompatibleProvider({ endpoint, model: 'bench', name: 'Bench model', version: '1', ...(offThread ? { fetch: offThread } : {}) });
     const el = await mount();
     longest.length = 0;
-    let text = '';
-    for (let i = 0; i < tokens.length; i += tokensPerTick) {
-      text += tokens.slice(i, i + tokensPerTick).join('');
-      el.answerText = text;
-      // Network chunks arrive between frames, not inside one.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+    const extractor = new SummaryFieldExtractor();
+    let deliveries = 0;
+    let delivered = false;
+    try {
+      const result = await provider.generate(
+        { task: { kind: 'evidence', question: 'What does the evidence say?' }, case: CASE },
+        {
+          onProgress: (progress) => {
+            if (progress.kind !== 'text') return;
+            extractor.push(progress.delta);
+            el.answerText = extractor.text;
+            if (!delivered) {
+              delivered = true;
+              deliveries += 1;
+              queueMicrotask(() => (delivered = false));
+            }
+          },
+        },
+      );
+      el.answerText = result.output.summary;
+      el.state = 'ready';
+      await el.updateComplete;
+      await frame();
+      await frame();
+      return { longTasks: [...longest], deliveries, textLength: result.output.summary.length, transport: offThread?.mode() ?? 'page' };
+    } catch (error) {
+      return { longTasks: [...longest], deliveries, textLength: 0, error: error instanceof Error ? error.message : String(error), transport: offThread?.mode() ?? 'page' };
     }
+  },
+  /** The element in its streaming state for `ms`, with nothing arriving: what showing progress costs alone. */
+  async benchWaiting(ms: number): Promise<void> {
+    const el = await mount();
+    await new Promise((resolve) => setTimeout(resolve, ms));
     el.state = 'ready';
     await el.updateComplete;
     await frame();
-    await frame();
-    return { longTasks: [...longest] };
-  },
-  /** The same arrival of tokens with nothing rendered: the floor any streaming view starts from. */
-  async benchArrivalOnly(tokens: readonly string[], tokensPerTick: number): Promise<{ length: number }> {
-    const sink = { answerText: '' };
-    let text = '';
-    for (let i = 0; i < tokens.length; i += tokensPerTick) {
-      text += tokens.slice(i, i + tokensPerTick).join('');
-      sink.answerText = text;
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    return { length: sink.answerText.length };
   },
   async benchFinal(text: string): Promise<{ longTasks: number[] }> {
     const el = await mount();

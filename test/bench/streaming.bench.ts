@@ -1,31 +1,44 @@
 /**
- * Streaming render cost: a 4,000-token markdown answer streamed into `<curbside-evidence>` vs
- * the same answer rendered once, in real Chromium. Main-thread time is CDP's TaskDuration.
+ * Streaming render cost: a 4,000-token markdown answer streamed over HTTP by a model server
+ * (one SSE event per token), through the app's chat-completions provider and model-stream worker,
+ * into `<curbside-evidence>`, vs the same answer rendered once, in real Chromium. The same stream
+ * read on the page's main thread is measured beside it. Main-thread time is CDP's TaskDuration.
  */
 import { build } from 'vite';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
 import type { Browser } from 'playwright-core';
+import { wireOutput } from '../msw/insight-fixtures.ts';
 import { PROJECT_ROOT } from '../../launch/sandbox/server.ts';
 import { stat, type Stat } from './stats.ts';
 
 export interface StreamingBenchRow {
   tokens: number;
-  /** Main-thread time, ms: the whole stream rendered as it arrives, and the answer rendered once. */
+  /** Tokens a second the bench's model server streams at. */
+  tokensPerSecond: number;
+  /** Main-thread time, ms: the answer streamed through the app's provider and rendered as it arrives … */
   streamed: Stat;
+  /** … the same with the request made on the page's main thread instead of the model-stream worker … */
+  streamedOnPage: Stat;
+  /** … and the finished answer rendered once … */
   final: Stat;
-  /** Main-thread time of the token arrival loop alone, with nothing rendered. */
-  arrivalOnly: Stat;
-  /** Streamed / one render, per run. */
+  /** … and the element in its streaming state for as long as the stream lasts, nothing arriving. */
+  waiting: Stat;
+  /** waiting / one render, per run: what showing progress for that long costs before any text. */
+  waitingRatio: Stat;
+  /** streamed / one render, per run. */
   ratio: Stat;
-  /** (streamed − arrival alone) / one render, per run: the work the view adds while streaming. */
-  renderRatio: Stat;
-  /** Longest task while streaming, per run; 0 when no task reached 50 ms (the long-task threshold). */
+  /** streamedOnPage / one render, per run. */
+  ratioOnPage: Stat;
+  /** Longest task while streaming through the worker, per run; 0 when no task reached 50 ms (the long-task threshold). */
   longestTask: Stat;
+  /** Reads of the answer stream that carried text on the main thread: through the worker, and on the page. */
+  deliveries: Stat;
+  deliveriesOnPage: Stat;
 }
 
 /** About 4,000 tokens of the markdown a model writes: headings, lists, emphasis, code, a table. */
@@ -48,8 +61,58 @@ async function taskDuration(session: { send(method: 'Performance.getMetrics'): P
   return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
 }
 
-export async function benchStreaming(browser: Browser, runs: number): Promise<StreamingBenchRow> {
-  // Production build of the page, as clinicians get it (Lit's production mode, minified).
+/** The answer on the wire: a schema-valid model output whose summary is the markdown, in one delta per token. */
+function answerDeltas(tokens: readonly string[]): string[] {
+  const marker = '\u0000SUMMARY\u0000';
+  const whole = JSON.stringify({ ...wireOutput(), summary: marker });
+  const [before, after] = whole.split(JSON.stringify(marker));
+  return [`${before}"`, ...tokens.map((t) => JSON.stringify(t).slice(1, -1)), `"${after}`];
+}
+
+/**
+ * A model server streaming chat-completion chunks as Azure OpenAI does (one SSE event per token,
+ * then the finish reason, the usage and [DONE]), `tokensPerSecond` of them a second.
+ */
+function streamCompletion(res: ServerResponse, deltas: readonly string[], tokensPerSecond: number): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const event = (body: unknown): string => `data: ${JSON.stringify(body)}\n\n`;
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
+    event({ id: 'bench', object: 'chat.completion.chunk', model: 'bench', choices: [{ index: 0, delta, finish_reason: finish }] });
+  res.write(chunk({ role: 'assistant', content: '' }));
+  const started = performance.now();
+  let sent = 0;
+  const tick = (): void => {
+    if (res.destroyed) return;
+    const due = Math.min(deltas.length, Math.floor(((performance.now() - started) * tokensPerSecond) / 1000) + 1);
+    // One write per token, as a model server flushes each; several may share a packet.
+    for (; sent < due; sent++) res.write(chunk({ content: deltas[sent] }));
+    if (sent < deltas.length) {
+      setTimeout(tick, 1);
+      return;
+    }
+    res.write(chunk({}, 'stop'));
+    res.write(event({ id: 'bench', object: 'chat.completion.chunk', model: 'bench', choices: [], usage: { prompt_tokens: 1000, completion_tokens: deltas.length, total_tokens: 1000 + deltas.length } }));
+    res.end('data: [DONE]\n\n');
+  };
+  tick();
+}
+
+interface StreamRun {
+  longTasks: number[];
+  deliveries: number;
+  textLength: number;
+  error?: string;
+  transport: string;
+}
+
+/** The rates measured: a fast model (as many runs as asked) and a typical one (one run; each takes 40 s). */
+export const STREAM_RATES: ReadonlyArray<{ readonly tokensPerSecond: number; readonly maxRuns: number }> = [
+  { tokensPerSecond: 1000, maxRuns: Infinity },
+  { tokensPerSecond: 100, maxRuns: 1 },
+];
+
+export async function benchStreaming(browser: Browser, runs: number): Promise<StreamingBenchRow[]> {
+  // Production build of the page, as clinicians get it (Lit's production mode, minified, the worker a file of its own).
   const outDir = mkdtempSync(join(tmpdir(), 'curbside-stream-bench-'));
   await build({
     root: join(PROJECT_ROOT, 'test/bench'),
@@ -57,16 +120,22 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
     logLevel: 'error',
     build: { outDir, emptyOutDir: true, target: 'es2022', rolldownOptions: { input: join(PROJECT_ROOT, 'test/bench/streaming-page.html') } },
   });
+  const tokens = sampleAnswer();
+  const deltas = answerDeltas(tokens);
+  const text = tokens.join('');
   const serve = sirv(outDir, { dev: false });
-  const server = createHttpServer((req, res) => serve(req, res, () => void res.writeHead(404).end()));
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://bench');
+    if (req.method === 'POST' && url.pathname === '/v1/chat/completions') {
+      req.resume();
+      req.on('end', () => streamCompletion(res, deltas, Number(url.searchParams.get('rate'))));
+      return;
+    }
+    serve(req, res, () => void res.writeHead(404).end());
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const address = server.address() as AddressInfo;
-  const tokens = sampleAnswer();
-  const text = tokens.join('');
-  const streamed: number[] = [];
-  const finals: number[] = [];
-  const arrivals: number[] = [];
-  const longest: number[] = [];
+  const rows: StreamingBenchRow[] = [];
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -74,40 +143,59 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
     const session = await context.newCDPSession(page);
     await session.send('Performance.enable');
-    // One warm-up of each, so both measure steady-state code.
-    await page.evaluate(`window.benchFinal(${JSON.stringify(text)})`);
-    await page.evaluate(`window.benchStream(${JSON.stringify(tokens)}, 4)`);
-    for (let i = 0; i < runs; i++) {
-      let before = await taskDuration(session);
-      const s = (await page.evaluate(`window.benchStream(${JSON.stringify(tokens)}, 4)`)) as { longTasks: number[] };
-      streamed.push((await taskDuration(session)) - before);
-      before = await taskDuration(session);
-      await page.evaluate(`window.benchFinal(${JSON.stringify(text)})`);
-      finals.push((await taskDuration(session)) - before);
-      before = await taskDuration(session);
-      await page.evaluate(`window.benchArrivalOnly(${JSON.stringify(tokens)}, 4)`);
-      arrivals.push((await taskDuration(session)) - before);
-      // Long tasks only count while streaming: a one-shot render is the baseline, not the budget.
-      longest.push(Math.max(0, ...s.longTasks));
+    const mainThread = async (work: () => Promise<unknown>): Promise<number> => {
+      const before = await taskDuration(session);
+      await work();
+      return (await taskDuration(session)) - before;
+    };
+    for (const { tokensPerSecond, maxRuns } of STREAM_RATES) {
+      const endpoint = `http://127.0.0.1:${address.port}/v1/chat/completions?rate=${tokensPerSecond}`;
+      const stream = async (transport: 'worker' | 'page'): Promise<StreamRun> => {
+        const run = (await page.evaluate(`window.benchModelStream(${JSON.stringify(endpoint)}, ${JSON.stringify(transport)})`)) as StreamRun;
+        if (run.error) throw new Error(`streaming through the ${transport} failed: ${run.error}`);
+        if (run.textLength !== text.length) throw new Error(`streaming through the ${transport} rendered ${run.textLength} characters of ${text.length}`);
+        if (transport === 'worker' && run.transport !== 'worker') throw new Error(`the model-stream worker did not run (${run.transport})`);
+        return run;
+      };
+      const streamMs = (deltas.length / tokensPerSecond) * 1000;
+      const samples = { streamed: [] as number[], onPage: [] as number[], finals: [] as number[], waiting: [] as number[], longest: [] as number[], deliveries: [] as number[], deliveriesOnPage: [] as number[] };
+      // One warm-up of each at the first rate, so all measure steady-state code (and the worker has started).
+      if (rows.length === 0) {
+        await page.evaluate(`window.benchFinal(${JSON.stringify(text)})`);
+        await stream('worker');
+        await stream('page');
+      }
+      for (let i = 0; i < Math.min(runs, maxRuns); i++) {
+        let run: StreamRun | undefined;
+        samples.streamed.push(await mainThread(async () => (run = await stream('worker'))));
+        samples.deliveries.push(run!.deliveries);
+        // Long tasks only count while streaming: a one-shot render is the baseline, not the budget.
+        samples.longest.push(Math.max(0, ...run!.longTasks));
+        samples.finals.push(await mainThread(() => page.evaluate(`window.benchFinal(${JSON.stringify(text)})`)));
+        samples.waiting.push(await mainThread(() => page.evaluate(`window.benchWaiting(${Math.round(streamMs)})`)));
+        samples.onPage.push(await mainThread(async () => (run = await stream('page'))));
+        samples.deliveriesOnPage.push(run!.deliveries);
+      }
+      const over = (values: readonly number[]): Stat => stat(values.map((ms, i) => ms / samples.finals[i]!), 1);
+      rows.push({
+        tokens: tokens.length,
+        tokensPerSecond,
+        streamed: stat(samples.streamed),
+        streamedOnPage: stat(samples.onPage),
+        final: stat(samples.finals),
+        waiting: stat(samples.waiting),
+        ratio: over(samples.streamed),
+        ratioOnPage: over(samples.onPage),
+        waitingRatio: over(samples.waiting),
+        longestTask: stat(samples.longest),
+        deliveries: stat(samples.deliveries),
+        deliveriesOnPage: stat(samples.deliveriesOnPage),
+      });
     }
     await context.close();
   } finally {
     server.close();
     rmSync(outDir, { recursive: true, force: true });
   }
-  return {
-    tokens: tokens.length,
-    streamed: stat(streamed),
-    final: stat(finals),
-    arrivalOnly: stat(arrivals),
-    ratio: stat(
-      streamed.map((ms, i) => ms / finals[i]!),
-      1,
-    ),
-    renderRatio: stat(
-      streamed.map((ms, i) => (ms - arrivals[i]!) / finals[i]!),
-      1,
-    ),
-    longestTask: stat(longest),
-  };
+  return rows;
 }
