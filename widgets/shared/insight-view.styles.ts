@@ -162,6 +162,7 @@ export const insightViewStyles = css`
   @media (prefers-reduced-motion: no-preference) {
     .spinner {
       animation: spin 0.9s linear infinite;
+      will-change: transform;
     }
   }
 
