@@ -127,7 +127,21 @@ export async function watchTimeline(context: BrowserContext): Promise<Timeline> 
 /** Every timing so far of the documents open in `where`, and of those they replaced. */
 export async function timingsOf(where: ReadonlyArray<Page | Frame>): Promise<Timing[]> {
   const open = await Promise.all(where.map(async (w) => (await w.evaluate('window.__benchCollect ? window.__benchCollect() : []')) as Timing[]));
-  return open.flat();
+  // The sidebar asks its model from a dedicated worker, whose requests are on the worker's own timeline.
+  const pages = where.filter((w): w is Page => 'workers' in w);
+  const workers = await Promise.all(
+    pages.flatMap((p) => p.workers()).map(async (worker) => {
+      try {
+        return (await worker.evaluate(
+          `performance.getEntriesByType('resource').filter((e) => e.responseEnd > 0).map((e) => ({ url: e.name, kind: e.initiatorType, start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd }))`,
+        )) as Timing[];
+      } catch {
+        // A worker that ended meanwhile has nothing left to read.
+        return [];
+      }
+    }),
+  );
+  return [...open.flat(), ...workers.flat()];
 }
 
 /** Renderer clocks of the shell and the frame agree to about a millisecond. */
