@@ -131,6 +131,16 @@ describe('loadChart with batch reads', () => {
     }
   });
 
+  test('when the EHR lists batch but refuses every read in it, each read is made on its own and the chart is whole', async () => {
+    const refuseAll = () => ({ response: { status: '400 Bad Request', outcome: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] } } });
+    const fhir = batchingFhir(patient.patientId, { entry: refuseAll });
+    const result = await load(fhir);
+    assert.equal(fhir.batches.length, 1);
+    assert.deepEqual(new Set(fhir.gets.filter((u) => !u.includes('_offset='))), new Set(fhir.batches[0]));
+    for (const [section, state] of Object.entries(result.chart.sections)) assert.equal(state.status, 'ready', section);
+    assert.equal(result.stats.criticalPathDepth, 2);
+  });
+
   test('an entry whose status is unreadable is a failure of that section, not a success', async () => {
     const garble = (url: string, entry: Record<string, unknown>) => (url.startsWith('MedicationRequest') ? { response: { status: 'fine' }, resource: { resourceType: 'Bundle' } } : entry);
     const chart = (await load(batchingFhir(patient.patientId, { entry: garble }))).chart;

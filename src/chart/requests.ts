@@ -150,6 +150,14 @@ export class ChartRequests {
       for (const q of queued) this.#send(q.url).then(q.resolve, q.reject);
       return;
     }
+    // Not one read answered: an EHR that lists batch may still take no searches in one. Each read
+    // then goes on its own, and a refusal that is real comes back the same way.
+    if (!entries.some((entry) => batchEntryOk(entry))) {
+      this.#batching = undefined;
+      if (this.depth < 2) this.depth = 2;
+      for (const q of queued) this.#send(q.url).then(q.resolve, q.reject);
+      return;
+    }
     entries.forEach((entry, i) => {
       const q = queued[i]!;
       const response = isRecord(entry.response) ? entry.response : {};
@@ -278,6 +286,12 @@ function parseCapability(body: unknown): Capability | undefined {
     (rest) => (rest.mode === undefined || rest.mode === 'server') && records(rest.interaction).some((interaction) => interaction.code === 'batch'),
   );
   return { types, batch };
+}
+
+/** A batch-response entry that carries a 2xx answer and a resource. */
+function batchEntryOk(entry: Record<string, unknown>): boolean {
+  const status = Number.parseInt(text(isRecord(entry.response) ? entry.response.status : undefined) ?? '', 10);
+  return status >= 200 && status < 300 && isRecord(entry.resource);
 }
 
 /**
