@@ -12,6 +12,7 @@ import { type CohortPatient, generateCohort } from '../../launch/sandbox/cohort/
 import { makeGrant } from '../../launch/sandbox/scopes.ts';
 import type { FhirRequester, LaunchContext } from '../smart/context.ts';
 import { loadChart, type ChartLoadResult } from './index.ts';
+import { ChartRequests } from './requests.ts';
 
 const BASE = 'http://localhost:4000/fhir';
 const AS_OF = '2025-06-01';
@@ -181,6 +182,19 @@ describe('loadChart with batch reads', () => {
     const result = await loadChart(failed, context(), { asOf: AS_OF_DATE, capabilityStatement: Promise.reject(new HttpError(500)) });
     assert.equal(failed.batches.length, 0);
     assert.equal(result.chart.sections.labs.status, 'ready');
+  });
+
+  test('a first read asked for after the batch has left still goes out', async () => {
+    const fhir = batchingFhir(patient.patientId);
+    const requests = new ChartRequests(fhir, BASE, undefined, Promise.resolve(capability));
+    const early = await Promise.all([requests.get(`Patient/${patient.patientId}`, 1), requests.get(`AllergyIntolerance?patient=${patient.patientId}`, 1)]);
+    assert.equal(fhir.batches.length, 1);
+    assert.equal((early[0] as { resourceType?: string }).resourceType, 'Patient');
+    const late = await Promise.race([
+      requests.get(`Condition?patient=${patient.patientId}`, 1),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000)),
+    ]);
+    assert.equal((late as { resourceType?: string }).resourceType, 'Bundle');
   });
 
   test('aborting while the batch is out rejects with the abort and sends nothing more', async () => {

@@ -128,6 +128,8 @@ export class ChartRequests {
   async #flush(): Promise<void> {
     const queued = this.#queued;
     this.#queued = [];
+    // A first read made after this batch has left goes in the next one instead of waiting forever.
+    this.#flushScheduled = false;
     if (queued.length === 1) {
       const [only] = queued;
       this.#send(only!.url).then(only!.resolve, only!.reject);
