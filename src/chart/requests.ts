@@ -147,26 +147,25 @@ export class ChartRequests {
         return;
       }
       // The EHR would not answer the batch: each read goes on its own, a round trip later.
-      this.#batching = undefined;
-      if (this.depth < 2) this.depth = 2;
-      for (const q of queued) this.#send(q.url).then(q.resolve, q.reject);
-      return;
+      return this.#eachAlone(queued);
     }
+    const statuses = entries.map(entryStatus);
     // Not one read answered: an EHR that lists batch may still take no searches in one. Each read
     // then goes on its own, and a refusal that is real comes back the same way.
-    if (!entries.some((entry) => batchEntryOk(entry))) {
-      this.#batching = undefined;
-      if (this.depth < 2) this.depth = 2;
-      for (const q of queued) this.#send(q.url).then(q.resolve, q.reject);
-      return;
-    }
+    if (!entries.some((entry, i) => answered(statuses[i]) && isRecord(entry.resource))) return this.#eachAlone(queued);
     entries.forEach((entry, i) => {
       const q = queued[i]!;
-      const response = isRecord(entry.response) ? entry.response : {};
-      const status = Number.parseInt(text(response.status) ?? '', 10);
-      if (status >= 200 && status < 300 && isRecord(entry.resource)) q.resolve(entry.resource);
-      else q.reject(new RequestFailed(status >= 100 && status <= 599 ? status : undefined));
+      const status = statuses[i];
+      if (answered(status) && isRecord(entry.resource)) q.resolve(entry.resource);
+      else q.reject(new RequestFailed(status !== undefined && status >= 100 && status <= 599 ? status : undefined));
     });
+  }
+
+  /** Batching is given up: the queued reads go one by one, a round trip after the batch. */
+  #eachAlone(queued: readonly Queued[]): void {
+    this.#batching = undefined;
+    if (this.depth < 2) this.depth = 2;
+    for (const q of queued) this.#send(q.url).then(q.resolve, q.reject);
   }
 
   /**
@@ -290,10 +289,14 @@ function parseCapability(body: unknown): Capability | undefined {
   return { types, batch };
 }
 
-/** A batch-response entry that carries a 2xx answer and a resource. */
-function batchEntryOk(entry: Record<string, unknown>): boolean {
+/** The HTTP status a batch-response entry reports (`"200 OK"` → 200), or undefined when it has none. */
+function entryStatus(entry: Record<string, unknown>): number | undefined {
   const status = Number.parseInt(text(isRecord(entry.response) ? entry.response.status : undefined) ?? '', 10);
-  return status >= 200 && status < 300 && isRecord(entry.resource);
+  return Number.isNaN(status) ? undefined : status;
+}
+
+function answered(status: number | undefined): boolean {
+  return status !== undefined && status >= 200 && status < 300;
 }
 
 /**
