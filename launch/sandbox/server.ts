@@ -351,11 +351,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   /** The request as the EHR processes it: fail knobs, the bearer token, then the FHIR server under the write profile. */
   async function processFhir(req: IncomingMessage, url: URL, rest: string): Promise<FhirAnswer> {
-    const resourceType = rest.split('/')[0] ?? '';
-    const failStatus = settings.failTypes[resourceType];
-    if (failStatus) {
-      return outcomeAnswer(failStatus, failStatus === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${resourceType} answers ${failStatus}.`);
-    }
+    const knobbed = failKnobAnswer(rest);
+    if (knobbed) return knobbed;
     const check = auth.checkAccessToken(req.headers.authorization);
     if (!check.ok) {
       const description = { missing: 'No bearer token was sent.', unknown: 'The access token is not valid.', expired: 'The access token has expired.' }[check.reason];
@@ -390,36 +387,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return raw ?? out;
   }
 
+  /** The fail knobs' answer for a request path (`Observation?…`, `Patient/1`), when they name its resource type. */
+  function failKnobAnswer(path: string): FhirAnswer | undefined {
+    const type = path.replace(/^\//, '').split(/[/?]/)[0] ?? '';
+    const status = settings.failTypes[type];
+    return status ? outcomeAnswer(status, status === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${type} answers ${status}.`) : undefined;
+  }
+
   /**
-   * The entries of a batch whose resource type the fail knobs name, by index (undefined when none
-   * is): a batch must not be a way around them, since a real EHR refuses a type however it is asked.
+   * The entries of a batch that the fail knobs refuse, by index, with their answers (undefined when
+   * none is): a batch must not be a way around them, since a real EHR refuses a type however it is asked.
    */
-  function failingBatchEntries(body: unknown): Map<number, number> | undefined {
+  function failingBatchEntries(body: unknown): Map<number, FhirAnswer> | undefined {
     const bundle = body as Bundle | undefined;
     if (bundle?.resourceType !== 'Bundle' || bundle.type !== 'batch' || !Array.isArray(bundle.entry)) return undefined;
-    const failing = new Map<number, number>();
+    const failing = new Map<number, FhirAnswer>();
     bundle.entry.forEach((entry, i) => {
-      const type = entry.request?.url?.replace(/^\//, '').split(/[/?]/)[0] ?? '';
-      const status = settings.failTypes[type];
-      if (status) failing.set(i, status);
+      const answer = failKnobAnswer(entry.request?.url ?? '');
+      if (answer) failing.set(i, answer);
     });
     return failing.size > 0 ? failing : undefined;
   }
 
   /** The batch without its failing entries goes to the server; each failing entry gets its own error, in place. */
-  async function batchWithFailures(bundle: Bundle, failing: ReadonlyMap<number, number>, handle: (input: unknown) => Promise<FhirAnswer>): Promise<FhirAnswer> {
+  async function batchWithFailures(bundle: Bundle, failing: ReadonlyMap<number, FhirAnswer>, handle: (input: unknown) => Promise<FhirAnswer>): Promise<FhirAnswer> {
     const entries = bundle.entry ?? [];
     const kept = entries.filter((_, i) => !failing.has(i));
     const answered = kept.length > 0 ? await handle({ ...bundle, entry: kept }) : { status: 200, headers: {}, body: { resourceType: 'Bundle', type: 'batch-response', entry: [] } };
     const response = answered.body as Bundle | undefined;
     if (answered.status !== 200 || response?.type !== 'batch-response') return answered;
     const keptAnswers = [...(response.entry ?? [])];
-    const entry = entries.map((e, i) => {
-      const status = failing.get(i);
-      if (status === undefined) return keptAnswers.shift()!;
-      const type = e.request?.url?.replace(/^\//, '').split(/[/?]/)[0] ?? '';
-      const outcome = outcomeAnswer(status, status === 403 ? 'forbidden' : 'exception', `Sandbox fault: ${type} answers ${status}.`).body as OperationOutcome;
-      return { response: { status: String(status), outcome } };
+    const entry = entries.map((_, i) => {
+      const refused = failing.get(i);
+      if (!refused) return keptAnswers.shift()!;
+      return { response: { status: String(refused.status), outcome: refused.body as OperationOutcome } };
     });
     return { ...answered, body: { ...response, entry } };
   }
