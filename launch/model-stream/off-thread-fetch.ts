@@ -76,11 +76,17 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
   let worker: Worker | undefined;
   let nextId = 1;
   const inFlight = new Map<number, InFlight>();
-  /** Requests made while the worker starts: sent once it is ready, or through the fallback. */
-  const waiting: Array<(ready: boolean) => void> = [];
+  /** Settles true once the worker runs, false once it can't: requests made meanwhile wait for it. */
+  let started: Promise<boolean> | undefined;
+  let settleStart: (ready: boolean) => void = () => undefined;
 
-  const settleWaiting = (ready: boolean): void => {
-    for (const go of waiting.splice(0)) go(ready);
+  /** A request is over: its body ends, or it fails with `error` (its body errors, or its fetch rejects). */
+  const finish = (id: number, request: InFlight, error?: unknown): void => {
+    inFlight.delete(id);
+    request.detach();
+    if (error === undefined) request.body?.close();
+    else if (request.body) request.body.error(error);
+    else request.reject(error);
   };
 
   const giveUp = (): void => {
@@ -88,15 +94,9 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
     state = 'fallback';
     worker?.terminate();
     worker = undefined;
-    settleWaiting(false);
+    settleStart(false);
     // Requests already in the worker may have reached the service: they fail, they are not re-sent here.
-    for (const [id, request] of inFlight) {
-      inFlight.delete(id);
-      request.detach();
-      const error = new TypeError(wasRunning ? 'The model request was interrupted.' : 'The model request could not be sent.');
-      if (request.body) request.body.error(error);
-      else request.reject(error);
-    }
+    for (const [id, request] of inFlight) finish(id, request, new TypeError(wasRunning ? 'The model request was interrupted.' : 'The model request could not be sent.'));
   };
 
   const onMessage = (event: MessageEvent<FromWorker>): void => {
@@ -104,19 +104,14 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
     if (message.kind === 'ready') {
       if (state !== 'starting') return;
       state = 'worker';
-      settleWaiting(true);
+      settleStart(true);
       return;
     }
     const request = inFlight.get(message.id);
     if (!request) return;
     switch (message.kind) {
       case 'head': {
-        if (message.status < 200 || message.status > 599) {
-          inFlight.delete(message.id);
-          request.detach();
-          request.reject(new TypeError('The model service sent an unusable response.'));
-          return;
-        }
+        if (message.status < 200 || message.status > 599) return finish(message.id, request, new TypeError('The model service sent an unusable response.'));
         const body = NULL_BODY.has(message.status)
           ? null
           : new ReadableStream<Uint8Array>({
@@ -136,22 +131,15 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
         request.body?.enqueue(message.bytes);
         return;
       case 'end':
-        inFlight.delete(message.id);
-        request.detach();
-        request.body?.close();
-        return;
-      case 'error': {
-        inFlight.delete(message.id);
-        request.detach();
-        const error = message.name === 'AbortError' ? new DOMException('The request was aborted.', 'AbortError') : new TypeError('Failed to fetch');
-        if (request.body) request.body.error(error);
-        else request.reject(error);
-      }
+        return finish(message.id, request);
+      case 'error':
+        return finish(message.id, request, message.name === 'AbortError' ? new DOMException('The request was aborted.', 'AbortError') : new TypeError('Failed to fetch'));
     }
   };
 
   const start = (): void => {
     state = 'starting';
+    started = new Promise<boolean>((resolve) => (settleStart = resolve));
     const url = typeof Worker === 'function' ? scriptUrl(options.workerUrl) : undefined;
     if (url === undefined) return giveUp();
     try {
@@ -178,11 +166,8 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
       const onAbort = (): void => {
         const request = inFlight.get(id);
         if (!request) return;
-        inFlight.delete(id);
         worker?.postMessage({ kind: 'abort', id } satisfies ToWorker);
-        const error = abortError(signal);
-        if (request.body) request.body.error(error);
-        else reject(error);
+        finish(id, request, abortError(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       inFlight.set(id, { resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) });
@@ -205,10 +190,7 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
     const plain = url !== undefined && (init?.body === undefined || init.body === null || typeof init.body === 'string');
     if (!plain) return fallback(input, init);
     if (state === 'idle') start();
-    if (state === 'starting') {
-      const ready = await new Promise<boolean>((go) => waiting.push(go));
-      if (!ready) return fallback(input, init);
-    }
+    if (state === 'starting') await started;
     if (state !== 'worker') return fallback(input, init);
     return viaWorker(new URL(url, location.href).href, init);
   }) as OffThreadFetch;

@@ -5,8 +5,8 @@
  * measured several times the cost of rendering the whole answer. Read here instead, they are
  * handed over together: at most one message per `flushMs` at first, then further apart as the
  * answer goes on (an eighth of the time it has streamed, up to a second), since every message
- * wakes the sidebar and a reader of a long answer gains nothing from more. An event stream (a chat completion's
- * SSE) is also decoded here and each batch's runs of text-only chunks are merged
+ * wakes the sidebar and a reader of a long answer gains nothing from more. An event stream (a
+ * chat completion's SSE) is also decoded here and each batch's runs of text-only chunks are merged
  * (`SseCoalescer`), so the main thread parses a few dozen events instead of one per token.
  */
 import { SseDecoder, type SseEvent } from '../../src/insight/sse.ts';
@@ -48,21 +48,25 @@ async function run(request: Extract<ToWorker, { kind: 'fetch' }>): Promise<void>
   let sse: { readonly decoder: SseDecoder; readonly coalescer: SseCoalescer; readonly encoder: TextEncoder } | undefined;
   let lastFlush = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = (): void => {
-    timer = undefined;
+  /** What has come since the last message, as one buffer; undefined when nothing has. */
+  const take = (): Uint8Array | undefined => {
     if (sse) {
-      if (events.length === 0) return;
-      lastFlush = performance.now();
-      const bytes = sse.encoder.encode(sse.coalescer.encode(events));
+      if (events.length === 0) return undefined;
+      const text = sse.coalescer.encode(events);
       events = [];
-      post({ kind: 'chunk', id, bytes }, [bytes.buffer]);
-      return;
+      return sse.encoder.encode(text);
     }
-    if (size === 0) return;
-    lastFlush = performance.now();
+    if (size === 0) return undefined;
     const bytes = joined(pending, size);
     pending = [];
     size = 0;
+    return bytes;
+  };
+  const flush = (): void => {
+    timer = undefined;
+    const bytes = take();
+    if (!bytes) return;
+    lastFlush = performance.now();
     post({ kind: 'chunk', id, bytes }, [bytes.buffer]);
   };
   try {
