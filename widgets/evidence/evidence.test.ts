@@ -147,6 +147,18 @@ describe('<curbside-evidence>', () => {
     expect(stop.bubbles && stop.composed).to.equal(true);
   });
 
+  it('turns a spinner until the first words arrive, and from then on lets the growing answer show progress', async () => {
+    const el = await evidence();
+    el.state = 'streaming';
+    await el.updateComplete;
+    expect(part(el, 'progress')!.querySelector('.spinner')).to.not.equal(null);
+    el.answerText = 'Metformin can ';
+    await el.updateComplete;
+    expect(part(el, 'progress')!.querySelector('.spinner')).to.equal(null);
+    expect(text(part(el, 'progress'))).to.equal('Answer streaming…');
+    expect(text(part(el, 'answer'))).to.equal('Metformin can');
+  });
+
   it('renders the streamed answer progressively, and ends with what a one-shot render gives', async () => {
     const el = await evidence();
     el.state = 'streaming';
@@ -199,22 +211,23 @@ describe('<curbside-evidence>', () => {
     expect(text(part(el, 'answer'))).to.contain('KDIGO 2022');
   });
 
-  it('shows a long answer that arrives all at once over several frames, never in one long task', async () => {
+  it('shows a long answer that arrives all at once over several frames, never in one long task, and updateComplete waits for the last', async () => {
     const el = await evidence();
     const long = Array.from({ length: 60 }, (_, index) => `Paragraph ${index}: metformin and **eGFR** in [a guideline](https://kdigo.org/${index}) with some more words.`).join('\n\n');
+    // Paragraphs on screen after each batch of DOM changes: one batch per frame.
+    const shown: number[] = [];
+    const observer = new MutationObserver(() => shown.push(part(el, 'answer')?.querySelectorAll('p').length ?? 0));
+    observer.observe(el.shadowRoot!, { childList: true, subtree: true });
     el.state = 'ready';
     el.insight = evidenceInsight({ summary: long });
     el.answerText = long;
     await el.updateComplete;
+    observer.disconnect();
     const answer = part(el, 'answer')!;
-    const firstFrame = answer.querySelectorAll('p').length;
-    expect(firstFrame, 'some of it at once').to.be.greaterThan(0).and.lessThan(60);
-    for (let frame = 0; frame < 20 && answer.querySelectorAll('p').length < 60; frame += 1) {
-      await new Promise((resolve) => requestAnimationFrame(resolve));
-      await el.updateComplete;
-    }
     expect(answer.querySelectorAll('p')).to.have.length(60);
     expect(text(answer)).to.contain('Paragraph 59');
+    const first = shown.find((count) => count > 0);
+    expect(first, 'some of it at once').to.be.greaterThan(0).and.lessThan(60);
   });
 
   it('lists the final answer’s sources with verified and unverified marks, and its confidence', async () => {

@@ -23,7 +23,9 @@ export const STREAM_RENDER_INTERVAL_MS = 50;
  * verified and unverified marks. Labelled "AI-generated — verify before use" with the model's
  * name and version.
  *
- * Enter asks, Shift+Enter starts a new line. While the answer streams a Stop button ends it,
+ * Enter asks, Shift+Enter starts a new line. A spinner turns until the first words arrive; from
+ * then on the growing answer shows the progress (a spinner turning for the length of a long
+ * answer costs the page a task every frame). While the answer streams a Stop button ends it,
  * and a polite live region says "Answer streaming…" and then "Answer complete" — not every
  * word. An answer withdrawn after it was shown (a content filter that fires late) is replaced
  * by a notice saying so.
@@ -42,7 +44,7 @@ export const STREAM_RENDER_INTERVAL_MS = 50;
  * @csspart ask-button - Ask.
  * @csspart stop-button - Stop, while streaming.
  * @csspart asked - The question the answer is for.
- * @csspart progress - "Answer streaming…" with a spinner.
+ * @csspart progress - "Answer streaming…", with a spinner until the first words arrive.
  * @csspart answer - The answer, rendered from markdown.
  * @csspart stopped - The note that a stopped answer is incomplete.
  * @csspart retraction - The notice that replaces a withdrawn answer.
@@ -122,6 +124,19 @@ export class CurbsideEvidenceElement extends LitElement {
       await new Promise((resolve) => requestAnimationFrame(resolve));
     }
     super.scheduleUpdate();
+  }
+
+  /**
+   * Resolves once the answer is wholly on screen: a long answer given at once is shown over
+   * several frames, and this waits for the last of them.
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (this.#stream.pending && this.isConnected) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      complete = (await super.getUpdateComplete()) && complete;
+    }
+    return complete;
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -246,7 +261,7 @@ export class CurbsideEvidenceElement extends LitElement {
       ${asked}
       ${streaming
         ? html`<div part="progress" class="progress">
-            <span class="spinner" aria-hidden="true"></span>
+            ${hasText ? nothing : html`<span class="spinner" aria-hidden="true"></span>`}
             <p>Answer streaming…</p>
           </div>`
         : nothing}
