@@ -6,7 +6,7 @@
 import workerUrl from './stream-worker.ts?worker&url';
 import { createOffThreadFetch, type OffThreadFetch } from './off-thread-fetch.ts';
 
-export { createOffThreadFetch, WORKER_POLICY_NAME, type OffThreadFetch, type OffThreadFetchOptions } from './off-thread-fetch.ts';
+export { createOffThreadFetch, WORKER_POLICY_NAME, type OffThreadFetch, type OffThreadFetchOptions, type WorkerKind } from './off-thread-fetch.ts';
 
 let shared: OffThreadFetch | undefined;
 

@@ -8,20 +8,22 @@
  * wakes the sidebar and a reader of a long answer gains nothing from more. An event stream (a
  * chat completion's SSE) is also decoded here and each batch's runs of text-only chunks are merged
  * (`SseCoalescer`), so the main thread parses a few dozen events instead of one per token.
+ *
+ * The same script runs as a shared worker (preferred: Chromium reports every network chunk a
+ * dedicated worker reads to its page's main thread, one task each, and a shared worker's to no
+ * page) and as a dedicated one. A shared worker serves each connected page on its own port.
  */
 import { SseDecoder, type SseEvent } from '../../src/insight/sse.ts';
 import { SseCoalescer } from '../../src/insight/sse-coalesce.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
-declare const self: DedicatedWorkerGlobalScope;
+/** One page's end of the conversation: the worker itself (dedicated) or a port (shared). */
+interface Channel {
+  postMessage(message: FromWorker, transfer: Transferable[]): void;
+}
 
-const running = new Map<number, AbortController>();
 /** The longest a long answer's text waits in the worker. */
 const MAX_SPACING_MS = 1000;
-
-function post(message: FromWorker, transfer: Transferable[] = []): void {
-  self.postMessage(message, transfer);
-}
 
 function joined(parts: readonly Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
@@ -34,7 +36,8 @@ function joined(parts: readonly Uint8Array[], size: number): Uint8Array {
   return bytes;
 }
 
-async function run(request: Extract<ToWorker, { kind: 'fetch' }>): Promise<void> {
+async function run(request: Extract<ToWorker, { kind: 'fetch' }>, channel: Channel, running: Map<number, AbortController>): Promise<void> {
+  const post = (message: FromWorker, transfer: Transferable[] = []): void => channel.postMessage(message, transfer);
   const { id, flushMs } = request;
   let firstByte: number | undefined;
   /** The least time between two messages now: flushMs, or an eighth of the time streamed so far, up to 1 s. */
@@ -115,10 +118,27 @@ async function run(request: Extract<ToWorker, { kind: 'fetch' }>): Promise<void>
   }
 }
 
-self.addEventListener('message', (event: MessageEvent<ToWorker>) => {
-  const message = event.data;
-  if (message.kind === 'abort') running.get(message.id)?.abort();
-  else void run(message);
-});
+/** Answers one page's messages: requests run, aborts end them. */
+function serve(channel: Channel): (message: ToWorker) => void {
+  const running = new Map<number, AbortController>();
+  return (message) => {
+    if (message.kind === 'abort') running.get(message.id)?.abort();
+    else void run(message, channel, running);
+  };
+}
 
-post({ kind: 'ready' });
+const scope = self as unknown as (DedicatedWorkerGlobalScope | SharedWorkerGlobalScope) & typeof globalThis;
+if ('onconnect' in scope) {
+  scope.addEventListener('connect', (event) => {
+    const port = (event as MessageEvent).ports[0]!;
+    const handle = serve(port);
+    port.addEventListener('message', (message: MessageEvent<ToWorker>) => handle(message.data));
+    port.start();
+    port.postMessage({ kind: 'ready' } satisfies FromWorker);
+  });
+} else {
+  const worker = scope as DedicatedWorkerGlobalScope;
+  const handle = serve(worker);
+  worker.addEventListener('message', (message: MessageEvent<ToWorker>) => handle(message.data));
+  worker.postMessage({ kind: 'ready' } satisfies FromWorker);
+}

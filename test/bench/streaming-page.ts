@@ -36,6 +36,7 @@ export interface StreamRun {
   readonly textLength: number;
   readonly error?: string;
   readonly transport: string;
+  readonly workerKind: string | undefined;
 }
 
 Object.assign(window, {
@@ -68,9 +69,9 @@ Object.assign(window, {
       await el.updateComplete;
       await frame();
       await frame();
-      return { longTasks: [...longest], deliveries, textLength: result.output.summary.length, transport: offThread?.mode() ?? 'page' };
+      return { longTasks: [...longest], deliveries, textLength: result.output.summary.length, transport: offThread?.mode() ?? 'page', workerKind: offThread?.workerKind() };
     } catch (error) {
-      return { longTasks: [...longest], deliveries, textLength: 0, error: error instanceof Error ? error.message : String(error), transport: offThread?.mode() ?? 'page' };
+      return { longTasks: [...longest], deliveries, textLength: 0, error: error instanceof Error ? error.message : String(error), transport: offThread?.mode() ?? 'page', workerKind: offThread?.workerKind() };
     }
   },
   /** The element in its streaming state for `ms`, with nothing arriving: what showing progress costs alone. */

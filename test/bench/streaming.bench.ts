@@ -103,6 +103,7 @@ interface StreamRun {
   textLength: number;
   error?: string;
   transport: string;
+  workerKind: string | undefined;
 }
 
 /** The rates measured: a fast model (as many runs as asked) and a typical one (one run; each takes 40 s). */
@@ -155,6 +156,8 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
         if (run.error) throw new Error(`streaming through the ${transport} failed: ${run.error}`);
         if (run.textLength !== text.length) throw new Error(`streaming through the ${transport} rendered ${run.textLength} characters of ${text.length}`);
         if (transport === 'worker' && run.transport !== 'worker') throw new Error(`the model-stream worker did not run (${run.transport})`);
+        // Chromium has shared workers, which the sidebar prefers; a dedicated one here would measure a path it doesn't take.
+        if (transport === 'worker' && run.workerKind !== 'shared') throw new Error(`the model-stream worker ran as a ${run.workerKind} worker, not a shared one`);
         return run;
       };
       const streamMs = (deltas.length / tokensPerSecond) * 1000;
