@@ -4,8 +4,10 @@
  * of small network chunks; each one read on the main thread is a task of its own there, which
  * measured several times the cost of rendering the whole answer. Read here instead, they are
  * handed over together: at most one message per `flushMs` at first, then further apart as the
- * answer goes on (an eighth of the time it has streamed, up to a second), since every message
- * wakes the sidebar and a reader of a long answer gains nothing from more. An event stream (a
+ * answer goes on (a third of the time it has streamed, up to 3 s), since every message wakes the
+ * sidebar for a render that costs a few milliseconds whatever it adds. What the sidebar shows is
+ * then never more than a quarter of the answer so far behind it, and a reader ten seconds into a
+ * long answer is still reading its first paragraphs. An event stream (a
  * chat completion's SSE) is also decoded here and each batch's runs of text-only chunks are merged
  * (`SseCoalescer`), so the main thread parses a few dozen events instead of one per token.
  *
@@ -23,7 +25,7 @@ interface Channel {
 }
 
 /** The longest a long answer's text waits in the worker. */
-const MAX_SPACING_MS = 1000;
+const MAX_SPACING_MS = 3000;
 
 function joined(parts: readonly Uint8Array[], size: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
@@ -40,8 +42,8 @@ async function run(request: Extract<ToWorker, { kind: 'fetch' }>, channel: Chann
   const post = (message: FromWorker, transfer: Transferable[] = []): void => channel.postMessage(message, transfer);
   const { id, flushMs } = request;
   let firstByte: number | undefined;
-  /** The least time between two messages now: flushMs, or an eighth of the time streamed so far, up to 1 s. */
-  const spacing = (now: number): number => Math.max(flushMs, Math.min(MAX_SPACING_MS, (now - (firstByte ?? now)) / 8));
+  /** The least time between two messages now: flushMs, or a third of the time streamed so far, up to 3 s. */
+  const spacing = (now: number): number => Math.max(flushMs, Math.min(MAX_SPACING_MS, (now - (firstByte ?? now)) / 3));
   const controller = new AbortController();
   running.set(id, controller);
   /** The bytes to hand over, or for an event stream the events. */
