@@ -34,6 +34,14 @@ describe('suggestions in the sandbox', () => {
     const pageFetches = (await frame.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))) as string[];
     assert.ok(pageFetches.some((url) => url.includes('/fhir/')), 'the page timeline lists its own requests');
     assert.ok(!pageFetches.some((url) => url.includes('/model/v1/chat/completions')), 'the model was asked from the worker, not the main thread');
+    // A shared worker, where the browser has them (a dedicated one would wake the sidebar for every network chunk).
+    const cdp = await chromium.browser.newBrowserCDPSession();
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    await cdp.detach();
+    assert.ok(
+      targetInfos.some((t) => t.type === 'shared_worker' && t.url.startsWith(sandbox.appOrigin) && t.url.includes('stream-worker')),
+      `a shared model-stream worker runs (${targetInfos.map((t) => `${t.type} ${t.url}`).join(', ')})`,
+    );
     const view = frame.locator('curbside-differential');
     assert.match((await view.locator('[part~="ai-label"]').textContent()) ?? (await view.textContent()) ?? '', /AI-generated — verify before use/);
     const first = view.locator('[part~="item"]').first();

@@ -82,6 +82,10 @@ const OPEN_AND_INSPECT = `
 async function observedTab(): Promise<{ context: BrowserContext; page: Page; observed: Observed }> {
   const context = await chromium.browser.newContext();
   await context.addInitScript({ content: INSTRUMENT });
+  // Playwright neither sees nor routes a shared worker's requests, and these tests inspect and
+  // answer the model request: the sidebar falls back to its dedicated worker here, which sends the
+  // same request from the same script (e2e/insight proves the shared one in the real launch).
+  await context.addInitScript({ content: 'delete window.SharedWorker;' });
   const page = await context.newPage();
   const observed: Observed = { violations: [], console: [], requests: [], appUrls: [], dialogs: [], tokens: { access: [], refresh: [] } };
   page.on('console', (message) => {
