@@ -174,6 +174,12 @@ export function buildReport(data: BenchData): { rows: Row[]; budgets: Budget[] }
     if (s.ratioOnPage) timed('Streaming', `${tokens}: streamed on the page ÷ one render`, s.ratioOnPage, times);
     timed('Streaming', `${tokens}: the spinner alone that long ÷ one render`, s.waitingRatio, times);
     timed('Streaming', `${tokens}: stream reads carrying text on the main thread, through the worker`, s.deliveries, (n) => thousands(n));
+    if (s.replayed) {
+      const { updates, overStream, overFast, fastMs } = s.replayed;
+      const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
+      timed('Streaming', `${tokens}: the same ${updates} renders without the network, spread over the stream's ${seconds((s.tokens / s.tokensPerSecond) * 1000)}`, overStream, ms);
+      timed('Streaming', `${tokens}: the same ${updates} renders without the network, spread over ${seconds(fastMs)}`, overFast, ms);
+    }
     if (s.deliveriesOnPage) timed('Streaming', `${tokens}: stream reads carrying text on the page`, s.deliveriesOnPage, (n) => thousands(n));
     timed('Streaming', `${tokens}: longest task while streaming`, s.longestTask, (n) => (n === 0 ? `< ${BUDGETS.longTaskMs} ms` : ms(n)), {
       limit: `≤ ${BUDGETS.longTaskMs} ms`,

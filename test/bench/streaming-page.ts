@@ -82,6 +82,20 @@ Object.assign(window, {
     await el.updateComplete;
     await frame();
   },
+  /**
+   * The answer given to the element in `updates` equal steps over `ms`, as a stream's batches
+   * would, with no network: what the same renders cost when spread over a longer or shorter time.
+   */
+  async benchReplay(text: string, updates: number, ms: number): Promise<void> {
+    const el = await mount();
+    for (let i = 1; i <= updates; i++) {
+      el.answerText = text.slice(0, Math.round((text.length * i) / updates));
+      await new Promise((resolve) => setTimeout(resolve, ms / updates));
+    }
+    el.state = 'ready';
+    await el.updateComplete;
+    await frame();
+  },
   async benchFinal(text: string): Promise<{ longTasks: number[] }> {
     const el = await mount();
     longest.length = 0;

@@ -14,7 +14,7 @@ import sirv from 'sirv';
 import type { Browser } from 'playwright-core';
 import { wireOutput } from '../msw/insight-fixtures.ts';
 import { PROJECT_ROOT } from '../../launch/sandbox/server.ts';
-import { stat, type Stat } from './stats.ts';
+import { median, stat, type Stat } from './stats.ts';
 
 export interface StreamingBenchRow {
   tokens: number;
@@ -34,6 +34,12 @@ export interface StreamingBenchRow {
   ratio: Stat;
   /** streamedOnPage / one render, per run. */
   ratioOnPage: Stat | undefined;
+  /**
+   * The same number of renders as the worker's batches, given to the element directly (no
+   * network) over the stream's duration and over the fast stream's 4 s (slow rate only): what
+   * the renders cost depending on how long they are spread over.
+   */
+  replayed: { readonly updates: number; readonly overStream: Stat; readonly overFast: Stat; readonly fastMs: number } | undefined;
   /** Longest task while streaming through the worker, per run; 0 when no task reached 50 ms (the long-task threshold). */
   longestTask: Stat;
   /** Reads of the answer stream that carried text on the main thread: through the worker, and on the page. */
@@ -110,10 +116,13 @@ interface StreamRun {
  * The rates measured: a fast model (as many runs as asked) and a typical one (at most three
  * runs; each streams for 40 s, twice). The request made on the page is measured at the first.
  */
-export const STREAM_RATES: ReadonlyArray<{ readonly tokensPerSecond: number; readonly maxRuns: number; readonly onPage: boolean }> = [
-  { tokensPerSecond: 1000, maxRuns: Infinity, onPage: true },
-  { tokensPerSecond: 100, maxRuns: 3, onPage: false },
+export const STREAM_RATES: ReadonlyArray<{ readonly tokensPerSecond: number; readonly maxRuns: number; readonly onPage: boolean; readonly replay: boolean }> = [
+  { tokensPerSecond: 1000, maxRuns: Infinity, onPage: true, replay: false },
+  { tokensPerSecond: 100, maxRuns: 3, onPage: false, replay: true },
 ];
+
+/** One-shot renders measured per run; the run's baseline is their median. */
+const FINAL_RENDERS_PER_RUN = 3;
 
 export async function benchStreaming(browser: Browser, runs: number): Promise<StreamingBenchRow[]> {
   // Production build of the page, as clinicians get it (Lit's production mode, minified, the worker a file of its own).
@@ -152,7 +161,7 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
       await work();
       return (await taskDuration(session)) - before;
     };
-    for (const { tokensPerSecond, maxRuns, onPage } of STREAM_RATES) {
+    for (const { tokensPerSecond, maxRuns, onPage, replay } of STREAM_RATES) {
       const endpoint = `http://127.0.0.1:${address.port}/v1/chat/completions?rate=${tokensPerSecond}`;
       const stream = async (transport: 'worker' | 'page'): Promise<StreamRun> => {
         const run = (await page.evaluate(`window.benchModelStream(${JSON.stringify(endpoint)}, ${JSON.stringify(transport)})`)) as StreamRun;
@@ -164,7 +173,8 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
         return run;
       };
       const streamMs = (deltas.length / tokensPerSecond) * 1000;
-      const samples = { streamed: [] as number[], onPage: [] as number[], finals: [] as number[], waiting: [] as number[], longest: [] as number[], deliveries: [] as number[], deliveriesOnPage: [] as number[] };
+      const fastMs = (deltas.length / STREAM_RATES[0]!.tokensPerSecond) * 1000;
+      const samples = { streamed: [] as number[], onPage: [] as number[], finals: [] as number[], waiting: [] as number[], longest: [] as number[], deliveries: [] as number[], deliveriesOnPage: [] as number[], replayUpdates: [] as number[], replayOverStream: [] as number[], replayOverFast: [] as number[] };
       // One warm-up of each at the first rate, so all measure steady-state code (and the worker has started).
       if (rows.length === 0) {
         await page.evaluate(`window.benchFinal(${JSON.stringify(text)})`);
@@ -177,8 +187,17 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
         samples.deliveries.push(run!.deliveries);
         // Long tasks only count while streaming: a one-shot render is the baseline, not the budget.
         samples.longest.push(Math.max(0, ...run!.longTasks));
-        samples.finals.push(await mainThread(() => page.evaluate(`window.benchFinal(${JSON.stringify(text)})`)));
+        // The baseline is one render of tens of milliseconds, noisier than a stream of seconds: each run's is the median of three.
+        const finals: number[] = [];
+        for (let j = 0; j < FINAL_RENDERS_PER_RUN; j++) finals.push(await mainThread(() => page.evaluate(`window.benchFinal(${JSON.stringify(text)})`)));
+        samples.finals.push(median(finals));
         samples.waiting.push(await mainThread(() => page.evaluate(`window.benchWaiting(${Math.round(streamMs)})`)));
+        if (replay) {
+          const updates = run!.deliveries;
+          samples.replayUpdates.push(updates);
+          samples.replayOverStream.push(await mainThread(() => page.evaluate(`window.benchReplay(${JSON.stringify(text)}, ${updates}, ${Math.round(streamMs)})`)));
+          samples.replayOverFast.push(await mainThread(() => page.evaluate(`window.benchReplay(${JSON.stringify(text)}, ${updates}, ${Math.round(fastMs)})`)));
+        }
         if (onPage) {
           samples.onPage.push(await mainThread(async () => (run = await stream('page'))));
           samples.deliveriesOnPage.push(run!.deliveries);
@@ -198,6 +217,7 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
         longestTask: stat(samples.longest),
         deliveries: stat(samples.deliveries),
         deliveriesOnPage: onPage ? stat(samples.deliveriesOnPage) : undefined,
+        replayed: replay ? { updates: median(samples.replayUpdates), overStream: stat(samples.replayOverStream), overFast: stat(samples.replayOverFast), fastMs } : undefined,
       });
     }
     await context.close();
