@@ -105,16 +105,20 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
     else request.reject(error);
   };
 
+  /** The page gives a request up: the worker stops reading it (a shared one outlives the page's use of it), and it fails with `error`. */
+  const abandon = (id: number, request: InFlight, error: unknown): void => {
+    channel?.postMessage({ kind: 'abort', id });
+    finish(id, request, error);
+  };
+
   const giveUp = (): void => {
     const wasRunning = state === 'worker';
     state = 'fallback';
-    // A shared worker outlives this page's use of it: it is told to stop what it reads for us.
-    for (const id of inFlight.keys()) channel?.postMessage({ kind: 'abort', id });
+    // Requests already in the worker may have reached the service: they fail, they are not re-sent here.
+    for (const [id, request] of inFlight) abandon(id, request, new TypeError(wasRunning ? 'The model request was interrupted.' : 'The model request could not be sent.'));
     detachWorker();
     channel = undefined;
     settleStart(false);
-    // Requests already in the worker may have reached the service: they fail, they are not re-sent here.
-    for (const [id, request] of inFlight) finish(id, request, new TypeError(wasRunning ? 'The model request was interrupted.' : 'The model request could not be sent.'));
   };
 
   const onMessage = (event: MessageEvent<FromWorker>): void => {
@@ -188,10 +192,7 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
     });
     // A sidebar closed mid-answer: the shared worker stops reading it (other pages may keep the worker alive).
     addEventListener('pagehide', () => {
-      for (const [id, request] of inFlight) {
-        channel?.postMessage({ kind: 'abort', id });
-        finish(id, request, new DOMException('The page was closed.', 'AbortError'));
-      }
+      for (const [id, request] of inFlight) abandon(id, request, new DOMException('The page was closed.', 'AbortError'));
     });
     setTimeout(() => {
       if (state === 'starting') giveUp();
@@ -205,9 +206,7 @@ export function createOffThreadFetch(options: OffThreadFetchOptions): OffThreadF
     return new Promise<Response>((resolve, reject) => {
       const onAbort = (): void => {
         const request = inFlight.get(id);
-        if (!request) return;
-        channel?.postMessage({ kind: 'abort', id });
-        finish(id, request, abortError(signal));
+        if (request) abandon(id, request, abortError(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       inFlight.set(id, { resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) });
