@@ -19,6 +19,9 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) longest.push(entry.duration);
 }).observe({ type: 'longtask', buffered: true });
 
+/** The answer the one-shot and replayed renders show, given once by `benchSetAnswer` (not re-sent, and re-parsed, with every figure). */
+let answer = '';
+
 async function mount(): Promise<CurbsideEvidenceElement> {
   document.querySelectorAll('curbside-evidence').forEach((e) => e.remove());
   const el = document.createElement('curbside-evidence');
@@ -27,6 +30,14 @@ async function mount(): Promise<CurbsideEvidenceElement> {
   await el.updateComplete;
   await frame();
   return el;
+}
+
+/** The answer is complete: the element shows all of it, and the frames after it are counted too. */
+async function showReady(el: CurbsideEvidenceElement): Promise<void> {
+  el.state = 'ready';
+  await el.updateComplete;
+  await frame();
+  await frame();
 }
 
 export interface StreamRun {
@@ -40,6 +51,9 @@ export interface StreamRun {
 }
 
 Object.assign(window, {
+  benchSetAnswer(text: string): void {
+    answer = text;
+  },
   async benchModelStream(endpoint: string, transport: 'worker' | 'page'): Promise<StreamRun> {
     const offThread = transport === 'worker' ? modelFetch() : undefined;
     const provider = createOpenAICompatibleProvider({ endpoint, model: 'bench', name: 'Bench model', version: '1', ...(offThread ? { fetch: offThread } : {}) });
@@ -48,6 +62,7 @@ Object.assign(window, {
     const extractor = new SummaryFieldExtractor();
     let deliveries = 0;
     let delivered = false;
+    const ran = (): Pick<StreamRun, 'transport' | 'workerKind'> => ({ transport: offThread?.mode() ?? 'page', workerKind: offThread?.workerKind() });
     try {
       const result = await provider.generate(
         { task: { kind: 'evidence', question: 'What does the evidence say?' }, case: CASE },
@@ -65,45 +80,35 @@ Object.assign(window, {
         },
       );
       el.answerText = result.output.summary;
-      el.state = 'ready';
-      await el.updateComplete;
-      await frame();
-      await frame();
-      return { longTasks: [...longest], deliveries, textLength: result.output.summary.length, transport: offThread?.mode() ?? 'page', workerKind: offThread?.workerKind() };
+      await showReady(el);
+      return { longTasks: [...longest], deliveries, textLength: result.output.summary.length, ...ran() };
     } catch (error) {
-      return { longTasks: [...longest], deliveries, textLength: 0, error: error instanceof Error ? error.message : String(error), transport: offThread?.mode() ?? 'page', workerKind: offThread?.workerKind() };
+      return { longTasks: [...longest], deliveries, textLength: 0, error: error instanceof Error ? error.message : String(error), ...ran() };
     }
   },
   /** The element in its streaming state for `ms`, with nothing arriving: what showing progress costs alone. */
   async benchWaiting(ms: number): Promise<void> {
     const el = await mount();
     await new Promise((resolve) => setTimeout(resolve, ms));
-    el.state = 'ready';
-    await el.updateComplete;
-    await frame();
+    await showReady(el);
   },
   /**
    * The answer given to the element in `updates` equal steps over `ms`, as a stream's batches
    * would, with no network: what the same renders cost when spread over a longer or shorter time.
    */
-  async benchReplay(text: string, updates: number, ms: number): Promise<void> {
+  async benchReplay(updates: number, ms: number): Promise<void> {
     const el = await mount();
     for (let i = 1; i <= updates; i++) {
-      el.answerText = text.slice(0, Math.round((text.length * i) / updates));
+      el.answerText = answer.slice(0, Math.round((answer.length * i) / updates));
       await new Promise((resolve) => setTimeout(resolve, ms / updates));
     }
-    el.state = 'ready';
-    await el.updateComplete;
-    await frame();
+    await showReady(el);
   },
-  async benchFinal(text: string): Promise<{ longTasks: number[] }> {
+  async benchFinal(): Promise<{ longTasks: number[] }> {
     const el = await mount();
     longest.length = 0;
-    el.answerText = text;
-    el.state = 'ready';
-    await el.updateComplete;
-    await frame();
-    await frame();
+    el.answerText = answer;
+    await showReady(el);
     return { longTasks: [...longest] };
   },
 });

@@ -15,6 +15,7 @@ import type { Browser } from 'playwright-core';
 import { wireOutput } from '../msw/insight-fixtures.ts';
 import { PROJECT_ROOT } from '../../launch/sandbox/server.ts';
 import { median, stat, type Stat } from './stats.ts';
+import type { StreamRun } from './streaming-page.ts';
 
 export interface StreamingBenchRow {
   tokens: number;
@@ -103,15 +104,6 @@ function streamCompletion(res: ServerResponse, deltas: readonly string[], tokens
   tick();
 }
 
-interface StreamRun {
-  longTasks: number[];
-  deliveries: number;
-  textLength: number;
-  error?: string;
-  transport: string;
-  workerKind: string | undefined;
-}
-
 /**
  * The rates measured: a fast model (as many runs as asked) and a typical one (at most three
  * runs; each streams for 40 s, twice). The request made on the page is measured at the first.
@@ -154,6 +146,7 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${address.port}/streaming-page.html`);
     await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 60_000 });
+    await page.evaluate(`window.benchSetAnswer(${JSON.stringify(text)})`);
     const session = await context.newCDPSession(page);
     await session.send('Performance.enable');
     const mainThread = async (work: () => Promise<unknown>): Promise<number> => {
@@ -177,7 +170,7 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
       const samples = { streamed: [] as number[], onPage: [] as number[], finals: [] as number[], waiting: [] as number[], longest: [] as number[], deliveries: [] as number[], deliveriesOnPage: [] as number[], replayUpdates: [] as number[], replayOverStream: [] as number[], replayOverFast: [] as number[] };
       // One warm-up of each at the first rate, so all measure steady-state code (and the worker has started).
       if (rows.length === 0) {
-        await page.evaluate(`window.benchFinal(${JSON.stringify(text)})`);
+        await page.evaluate('window.benchFinal()');
         await stream('worker');
         await stream('page');
       }
@@ -189,14 +182,14 @@ export async function benchStreaming(browser: Browser, runs: number): Promise<St
         samples.longest.push(Math.max(0, ...run!.longTasks));
         // The baseline is one render of tens of milliseconds, noisier than a stream of seconds: each run's is the median of three.
         const finals: number[] = [];
-        for (let j = 0; j < FINAL_RENDERS_PER_RUN; j++) finals.push(await mainThread(() => page.evaluate(`window.benchFinal(${JSON.stringify(text)})`)));
+        for (let j = 0; j < FINAL_RENDERS_PER_RUN; j++) finals.push(await mainThread(() => page.evaluate('window.benchFinal()')));
         samples.finals.push(median(finals));
         samples.waiting.push(await mainThread(() => page.evaluate(`window.benchWaiting(${Math.round(streamMs)})`)));
         if (replay) {
           const updates = run!.deliveries;
           samples.replayUpdates.push(updates);
-          samples.replayOverStream.push(await mainThread(() => page.evaluate(`window.benchReplay(${JSON.stringify(text)}, ${updates}, ${Math.round(streamMs)})`)));
-          samples.replayOverFast.push(await mainThread(() => page.evaluate(`window.benchReplay(${JSON.stringify(text)}, ${updates}, ${Math.round(fastMs)})`)));
+          samples.replayOverStream.push(await mainThread(() => page.evaluate(`window.benchReplay(${updates}, ${Math.round(streamMs)})`)));
+          samples.replayOverFast.push(await mainThread(() => page.evaluate(`window.benchReplay(${updates}, ${Math.round(fastMs)})`)));
         }
         if (onPage) {
           samples.onPage.push(await mainThread(async () => (run = await stream('page'))));
