@@ -18,7 +18,7 @@
  *   - redirects: a navigation's timing spans its cross-origin redirects (the authorization
  *     server's 302 back to the app); each hop is one more round trip.
  */
-import type { BrowserContext, Frame, Page, Request } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page, Request } from 'playwright-core';
 
 export interface Timing {
   readonly url: string;
@@ -124,24 +124,71 @@ export async function watchTimeline(context: BrowserContext): Promise<Timeline> 
   return timeline;
 }
 
-/** Every timing so far of the documents open in `where`, and of those they replaced. */
-export async function timingsOf(where: ReadonlyArray<Page | Frame>): Promise<Timing[]> {
+/** A worker's resource timings, as `Timing`s. */
+const WORKER_TIMINGS = `performance.getEntriesByType('resource').filter((e) => e.responseEnd > 0).map((e) => ({ url: e.name, kind: e.initiatorType, start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd }))`;
+
+/**
+ * Every timing so far of the documents open in `where`, of those they replaced, and of the
+ * workers they run. The sidebar asks its model from a shared worker, which Playwright does not
+ * list, so shared workers are read over the browser's CDP. Playwright does not see their requests
+ * either, so no preflight is recorded for them: the worker sends only the model providers' JSON
+ * POSTs, which always need one, and each cross-origin URL's first request is marked preflighted
+ * in `timeline` here.
+ */
+export async function timingsOf(where: ReadonlyArray<Page | Frame>, timeline?: Timeline): Promise<Timing[]> {
   const open = await Promise.all(where.map(async (w) => (await w.evaluate('window.__benchCollect ? window.__benchCollect() : []')) as Timing[]));
-  // The sidebar asks its model from a dedicated worker, whose requests are on the worker's own timeline.
   const pages = where.filter((w): w is Page => 'workers' in w);
-  const workers = await Promise.all(
+  const dedicated = await Promise.all(
     pages.flatMap((p) => p.workers()).map(async (worker) => {
       try {
-        return (await worker.evaluate(
-          `performance.getEntriesByType('resource').filter((e) => e.responseEnd > 0).map((e) => ({ url: e.name, kind: e.initiatorType, start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd }))`,
-        )) as Timing[];
+        return (await worker.evaluate(WORKER_TIMINGS)) as Timing[];
       } catch {
         // A worker that ended meanwhile has nothing left to read.
         return [];
       }
     }),
   );
-  return [...open.flat(), ...workers.flat()];
+  const browser = pages[0]?.context().browser();
+  const shared = browser ? await sharedWorkerTimings(browser) : [];
+  for (const { origin, timings } of shared) {
+    for (const t of timings) if (t.kind === 'fetch' && new URL(t.url).origin !== origin) timeline?.preflighted.add(t.url);
+  }
+  return [...open.flat(), ...dedicated.flat(), ...shared.flatMap((w) => w.timings)];
+}
+
+/** The resource timings of every shared worker in the browser, with its origin, read through a CDP session attached to each. */
+async function sharedWorkerTimings(browser: Browser): Promise<Array<{ readonly origin: string; readonly timings: Timing[] }>> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const found: Array<{ readonly origin: string; readonly timings: Timing[] }> = [];
+    for (const target of targetInfos.filter((t) => t.type === 'shared_worker')) {
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+      try {
+        const answer = new Promise<Timing[]>((resolve) => {
+          const onMessage = (event: { sessionId?: string; message: string }): void => {
+            if (event.sessionId !== sessionId) return;
+            const reply = JSON.parse(event.message) as { id?: number; result?: { result?: { value?: Timing[] } } };
+            if (reply.id !== 1) return;
+            cdp.off('Target.receivedMessageFromTarget', onMessage);
+            resolve(reply.result?.result?.value ?? []);
+          };
+          cdp.on('Target.receivedMessageFromTarget', onMessage);
+        });
+        await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression: WORKER_TIMINGS, returnByValue: true } }) });
+        // A worker that ends meanwhile never answers, and has nothing left to read.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timings = await Promise.race([answer, new Promise<Timing[]>((resolve) => (timer = setTimeout(() => resolve([]), 5000)))]);
+        clearTimeout(timer);
+        found.push({ origin: new URL(target.url).origin, timings });
+      } finally {
+        await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => undefined);
+      }
+    }
+    return found;
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Renderer clocks of the shell and the frame agree to about a millisecond. */

@@ -225,7 +225,7 @@ export async function benchLaunch(sandbox: Sandbox, chromium: TestBrowser, patie
             .map((u) => u.pathname.replace(/^\//, '')),
         );
         if (m.banner === undefined || m.chart === undefined || m.tokenAt === undefined) throw new Error('a milestone was not recorded');
-        const timings = await timingsOf([page, frame]);
+        const timings = await timingsOf([page, frame], timeline);
         const chain = (to: number, last?: (t: Timing) => boolean) => criticalChain(timings, clickAt, to, last);
         const trips = (to: number, last?: (t: Timing) => boolean) => roundTrips(timeline, timings, chain(to, last));
         // What each milestone shows: the banner the Patient read and allergy search, the chart
